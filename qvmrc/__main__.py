@@ -1,0 +1,3 @@
+from qvmrc.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,62 @@
+"""Error types shared by every layer.
+
+The UI and the CLI turn these into one plain sentence (``str(err)``); no layer
+lets a traceback reach the user.
+"""
+
+from __future__ import annotations
+
+
+class QVMRCError(Exception):
+    """Base of every error QVMRC reports to a person."""
+
+
+class ProtocolError(QVMRCError):
+    """The server sent something RFB does not allow (or we refuse to handle)."""
+
+
+class AuthenticationError(QVMRCError):
+    """The server refused our credentials or needs a method we lack."""
+
+
+class ConnectionClosed(QVMRCError):
+    """The byte pipe closed (cleanly or not) before we were done."""
+
+
+class TransportError(QVMRCError):
+    """Could not open or use the byte pipe (DNS, refused, TLS, HTTP upgrade)."""
+
+
+class ControlPlaneError(QVMRCError):
+    """A LimiQuantix API call failed; ``code`` is the Connect error code."""
+
+    def __init__(self, code: str, message: str, http_status: int | None = None) -> None:
+        self.code = code
+        self.message = message
+        self.http_status = http_status
+        super().__init__(f"{message} ({code})" if message else code)
+
+
+class MaintenanceError(ControlPlaneError):
+    """The control plane answers 503 while it restarts for updates."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        self.retry_after = retry_after
+        super().__init__("unavailable", message, 503)
+
+
+class ConsoleUnavailable(QVMRCError):
+    """The console proxy refused the console (VM stopped, node down, ...)."""
+
+    def __init__(self, code: str, message: str, details: str = "") -> None:
+        self.code = code
+        self.message = message
+        self.details = details
+        text = message or code
+        if details and details not in text:
+            text = f"{text}: {details}"
+        super().__init__(text)
+
+
+class InvalidTarget(QVMRCError):
+    """A console target, deep link or option the user gave is not usable."""

@@ -1,0 +1,83 @@
+"""The receive buffer the protocol parses from.
+
+Bytes arrive in arbitrary chunks; parsers check ``available()`` before they
+read and leave the buffer untouched when a message is incomplete, so feeding
+one byte at a time gives the same result as feeding everything at once.
+"""
+
+from __future__ import annotations
+
+import struct
+
+_U8 = struct.Struct(">B")
+_U16 = struct.Struct(">H")
+_U32 = struct.Struct(">I")
+_S32 = struct.Struct(">i")
+
+# Compact once this many consumed bytes sit in front of the data.
+_COMPACT_AT = 1 << 16
+
+
+class ReadBuffer:
+    __slots__ = ("_buf", "_pos")
+
+    def __init__(self) -> None:
+        self._buf = bytearray()
+        self._pos = 0
+
+    def feed(self, data: bytes | bytearray | memoryview) -> None:
+        if self._pos >= _COMPACT_AT or (self._pos and self._pos == len(self._buf)):
+            del self._buf[: self._pos]
+            self._pos = 0
+        self._buf += data
+
+    def available(self) -> int:
+        return len(self._buf) - self._pos
+
+    def read(self, n: int) -> bytes:
+        """Consume ``n`` bytes; the caller has checked ``available()``."""
+        p = self._pos
+        if n > len(self._buf) - p:
+            raise IndexError("read past the end of the receive buffer")
+        self._pos = p + n
+        with memoryview(self._buf) as mv:
+            return mv[p : p + n].tobytes()
+
+    def peek(self, n: int, offset: int = 0) -> bytes:
+        p = self._pos + offset
+        with memoryview(self._buf) as mv:
+            return mv[p : p + n].tobytes()
+
+    def skip(self, n: int) -> None:
+        self._pos += n
+
+    def unpack(self, st: struct.Struct, offset: int = 0) -> tuple:
+        """Read a struct at ``offset`` without consuming (caller checks size)."""
+        return st.unpack_from(self._buf, self._pos + offset)
+
+    def peek_u8(self, offset: int = 0) -> int:
+        return self._buf[self._pos + offset]
+
+    def peek_u16(self, offset: int = 0) -> int:
+        return int(_U16.unpack_from(self._buf, self._pos + offset)[0])
+
+    def peek_u32(self, offset: int = 0) -> int:
+        return int(_U32.unpack_from(self._buf, self._pos + offset)[0])
+
+    def peek_s32(self, offset: int = 0) -> int:
+        return int(_S32.unpack_from(self._buf, self._pos + offset)[0])
+
+    def read_u8(self) -> int:
+        v = self._buf[self._pos]
+        self._pos += 1
+        return v
+
+    def read_u16(self) -> int:
+        v = int(_U16.unpack_from(self._buf, self._pos)[0])
+        self._pos += 2
+        return v
+
+    def read_u32(self) -> int:
+        v = int(_U32.unpack_from(self._buf, self._pos)[0])
+        self._pos += 4
+        return v

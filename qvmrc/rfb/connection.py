@@ -1,0 +1,592 @@
+"""The RFB client as a sans-IO state machine.
+
+Feed it what the server sent (``receive_data``), take the events it found
+(``next_events``) and the bytes it wants to answer with (``data_to_send``).
+Input and other client messages are built by methods that return bytes and
+touch no parsing state, so a session may call them from any thread while a
+decode is in progress.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Sequence
+from enum import Enum, auto
+
+import numpy as np
+
+from qvmrc.errors import AuthenticationError, ProtocolError
+from qvmrc.rfb import events as ev
+from qvmrc.rfb import messages
+from qvmrc.rfb.auth import vnc_auth_response
+from qvmrc.rfb.buffer import ReadBuffer
+from qvmrc.rfb.encodings import numbers
+from qvmrc.rfb.encodings.base import DecodeContext, Decoder
+from qvmrc.rfb.encodings.registry import make_decoders
+from qvmrc.rfb.framebuffer import Framebuffer, check_size
+from qvmrc.rfb.pixelformat import PRESETS, PixelConverter, PixelFormat, colour_map_table
+
+SECURITY_NONE = 1
+SECURITY_VNC = 2
+SECURITY_NAMES = {
+    0: "Invalid", 1: "None", 2: "VNC Authentication", 5: "RA2", 6: "RA2ne", 16: "Tight",
+    17: "Ultra", 18: "TLS", 19: "VeNCrypt", 20: "SASL", 21: "MD5", 22: "xvp",
+    30: "Apple Remote Desktop", 129: "Unix Login",
+}
+
+MAX_REASON = 4096
+MAX_NAME = 65536
+MAX_CUT_TEXT = 16 * 1024 * 1024
+MAX_CURSOR = 1024
+
+_RECT = struct.Struct(">HHHHi")
+_SERVER_INIT = struct.Struct(">HH16sI")
+_FBU = struct.Struct(">BxH")
+_COLOURMAP = struct.Struct(">BxHH")
+_CUT = struct.Struct(">BxxxI")
+
+
+class State(Enum):
+    VERSION = auto()
+    SECURITY_TYPES = auto()
+    SECURITY_TYPE_33 = auto()
+    VNC_CHALLENGE = auto()
+    WAIT_PASSWORD = auto()
+    SECURITY_RESULT = auto()
+    FAILURE_REASON = auto()
+    SERVER_INIT = auto()
+    NORMAL = auto()
+    UPDATE = auto()
+    CLOSED = auto()
+
+
+def _reason(data: bytes) -> str:
+    # QEMU ends its reason with a NUL byte.
+    return data.rstrip(b"\0").decode("utf-8", errors="replace").strip()
+
+
+class RFBClient:
+    """One RFB connection's protocol state.
+
+    ``pixel_format`` is a preset name (``rgb888``, ``rgb565``, ...), ``native``
+    (keep the server's) or a :class:`PixelFormat`. ``encodings`` lists pixel
+    encoding names in preference order. ``auto_update`` asks for the next
+    incremental update as soon as one completes (the event-driven loop).
+    """
+
+    def __init__(
+        self,
+        *,
+        password: str | None = None,
+        pixel_format: str | PixelFormat = "rgb888",
+        encodings: Sequence[str] = numbers.DEFAULT_ENCODINGS,
+        jpeg_quality: int | None = None,
+        compress_level: int | None = None,
+        shared: bool = True,
+        auto_update: bool = True,
+    ) -> None:
+        self._password = password
+        self._want_pf = pixel_format
+        for name in encodings:
+            if name not in numbers.PIXEL_ENCODINGS:
+                raise ValueError(f"unknown encoding {name!r}")
+        self._encoding_names = tuple(encodings)
+        if jpeg_quality is not None and not 0 <= jpeg_quality <= 9:
+            raise ValueError("JPEG quality must be 0-9")
+        if compress_level is not None and not 0 <= compress_level <= 9:
+            raise ValueError("compression level must be 0-9")
+        self.jpeg_quality = jpeg_quality
+        self.compress_level = compress_level
+        self._shared = shared
+        self.auto_update = auto_update
+
+        self.state = State.VERSION
+        self._buf = ReadBuffer()
+        self._out = bytearray()
+        self._events: list[ev.Event] = []
+
+        self.version = ""
+        self.minor = 0
+        self.security_type = 0
+        self._failure_is_auth = False
+        self.name = ""
+        self.server_pixel_format: PixelFormat | None = None
+        self.pixel_format: PixelFormat | None = None
+        self.fb = Framebuffer(0, 0)
+        self._colour_map: np.ndarray | None = None
+        self._ctx: DecodeContext | None = None
+        self._decoders: dict[int, Decoder] = make_decoders()
+
+        self.extended_key_events = False
+        self.pointer_absolute = True
+        self.pointer_mode_known = False
+
+        # Progress through the current FramebufferUpdate.
+        self._rects_left = 0
+        self._rect: tuple[int, int, int, int, int, Decoder | None] | None = None
+        self._damage: list[tuple[int, int, int, int]] = []
+        self._enc_counts: dict[str, int] = {}
+        self._nrects = 0
+        self._update_start = 0
+
+        #: Bytes of server data processed, for statistics.
+        self.bytes_received = 0
+
+    # ---------------------------------------------------------------- input side
+
+    def receive_data(self, data: bytes | bytearray | memoryview) -> None:
+        """Parse as much as the data allows; raises ProtocolError/AuthenticationError."""
+        if self.state is State.CLOSED:
+            return
+        self._buf.feed(data)
+        self.bytes_received += len(data)
+        try:
+            while self._step():
+                pass
+        except (ProtocolError, AuthenticationError):
+            self.state = State.CLOSED
+            raise
+
+    def next_events(self) -> list[ev.Event]:
+        out = self._events
+        self._events = []
+        return out
+
+    def data_to_send(self) -> bytes:
+        out = bytes(self._out)
+        self._out.clear()
+        return out
+
+    def send_password(self, password: str) -> None:
+        """Answer a :class:`PasswordRequired` event."""
+        self._password = password
+        if self.state is State.WAIT_PASSWORD:
+            self.state = State.VNC_CHALLENGE
+            while self._step():
+                pass
+
+    @property
+    def buffered(self) -> int:
+        """Received bytes not yet parsed (an incomplete message)."""
+        return self._buf.available()
+
+    # ----------------------------------------------------------- state machine
+
+    def _step(self) -> bool:
+        s = self.state
+        if s is State.UPDATE:
+            return self._step_update()
+        if s is State.NORMAL:
+            return self._step_message()
+        handler = {
+            State.VERSION: self._step_version,
+            State.SECURITY_TYPES: self._step_security_types,
+            State.SECURITY_TYPE_33: self._step_security_33,
+            State.VNC_CHALLENGE: self._step_challenge,
+            State.SECURITY_RESULT: self._step_security_result,
+            State.FAILURE_REASON: self._step_failure_reason,
+            State.SERVER_INIT: self._step_server_init,
+        }.get(s)
+        if handler is None:
+            return False
+        return handler()
+
+    def _step_version(self) -> bool:
+        buf = self._buf
+        if buf.available() < 12:
+            if buf.available() >= 4 and buf.peek(4) != b"RFB ":
+                raise ProtocolError(f"not a VNC server (it sent {buf.peek(buf.available())[:40]!r})")
+            return False
+        raw = buf.read(12)
+        if raw[:4] != b"RFB " or raw[7:8] != b"." or raw[11:12] != b"\n":
+            raise ProtocolError(f"not a VNC server (it sent {raw!r})")
+        try:
+            major, minor = int(raw[4:7]), int(raw[8:11])
+        except ValueError:
+            raise ProtocolError(f"not a VNC server (it sent {raw!r})") from None
+        if major < 3 or (major == 3 and minor < 3):
+            raise ProtocolError(f"server speaks RFB {major}.{minor}, older than 3.3")
+        if major > 3 or minor >= 8:
+            self.minor = 8
+        elif minor == 7:
+            self.minor = 7
+        else:
+            self.minor = 3
+        self.version = f"3.{self.minor}"
+        self._out += b"RFB 003.%03d\n" % self.minor
+        self.state = State.SECURITY_TYPE_33 if self.minor == 3 else State.SECURITY_TYPES
+        return True
+
+    def _fail(self) -> bool:
+        """Server refused: its reason follows as u32 length + text."""
+        self.state = State.FAILURE_REASON
+        return True
+
+    def _step_failure_reason(self) -> bool:
+        buf = self._buf
+        if buf.available() < 4:
+            return False
+        n = buf.peek_u32()
+        want = min(n, MAX_REASON)
+        if buf.available() < 4 + want:
+            return False
+        buf.skip(4)
+        text = _reason(buf.read(want)) or "no reason given"
+        if self._failure_is_auth:
+            raise AuthenticationError(f"authentication failed: {text}")
+        raise ProtocolError(f"server refused the connection: {text}")
+
+    def _step_security_types(self) -> bool:
+        buf = self._buf
+        if buf.available() < 1:
+            return False
+        n = buf.peek_u8()
+        if n == 0:
+            buf.skip(1)
+            return self._fail()
+        if buf.available() < 1 + n:
+            return False
+        buf.skip(1)
+        types = list(buf.read(n))
+        self._choose_security(types)
+        self._out.append(self.security_type)
+        return self._after_security_choice()
+
+    def _step_security_33(self) -> bool:
+        buf = self._buf
+        if buf.available() < 4:
+            return False
+        t = buf.read_u32()
+        if t == 0:
+            return self._fail()
+        if t not in (SECURITY_NONE, SECURITY_VNC):
+            raise AuthenticationError(f"server requires security type {self._sec_name(t)}, which QVMRC does not support")
+        self.security_type = t
+        return self._after_security_choice()
+
+    @staticmethod
+    def _sec_name(t: int) -> str:
+        return f"{SECURITY_NAMES.get(t, 'unknown')} ({t})"
+
+    def _choose_security(self, types: list[int]) -> None:
+        if SECURITY_NONE in types:
+            self.security_type = SECURITY_NONE
+        elif SECURITY_VNC in types:
+            self.security_type = SECURITY_VNC
+        else:
+            offered = ", ".join(self._sec_name(t) for t in types)
+            raise AuthenticationError(f"server offers only security types QVMRC does not support: {offered}")
+
+    def _after_security_choice(self) -> bool:
+        self._failure_is_auth = True
+        if self.security_type == SECURITY_VNC:
+            self.state = State.VNC_CHALLENGE
+        elif self.minor >= 8:
+            self.state = State.SECURITY_RESULT
+        else:
+            self._client_init()
+        return True
+
+    def _step_challenge(self) -> bool:
+        if self._password is None:
+            if self._buf.available() >= 16 and self.state is not State.WAIT_PASSWORD:
+                self.state = State.WAIT_PASSWORD
+                self._events.append(ev.PasswordRequired())
+            return False
+        if self._buf.available() < 16:
+            return False
+        self._out += vnc_auth_response(self._password, self._buf.read(16))
+        self.state = State.SECURITY_RESULT
+        return True
+
+    def _step_security_result(self) -> bool:
+        buf = self._buf
+        if buf.available() < 4:
+            return False
+        result = buf.read_u32()
+        if result == 0:
+            self._client_init()
+            return True
+        if self.minor >= 8:
+            return self._fail()
+        if result == 2:
+            raise AuthenticationError("authentication failed: too many attempts")
+        raise AuthenticationError("authentication failed" + (
+            ": wrong password" if self.security_type == SECURITY_VNC else ""))
+
+    def _client_init(self) -> None:
+        self._failure_is_auth = False
+        self._out.append(1 if self._shared else 0)
+        self.state = State.SERVER_INIT
+
+    def _step_server_init(self) -> bool:
+        buf = self._buf
+        if buf.available() < 24:
+            return False
+        w, h, pf_raw, name_len = buf.unpack(_SERVER_INIT)
+        if name_len > MAX_NAME:
+            raise ProtocolError(f"server sent a desktop name of {name_len} bytes")
+        if buf.available() < 24 + name_len:
+            return False
+        buf.skip(24)
+        self.name = _reason(buf.read(name_len))
+        check_size(w, h)
+        server_pf = PixelFormat.unpack(pf_raw)
+        self.server_pixel_format = server_pf
+        if isinstance(self._want_pf, PixelFormat):
+            pf = self._want_pf
+        elif self._want_pf == "native":
+            pf = server_pf
+        else:
+            pf = PRESETS[self._want_pf]
+        pf.validate()
+        self.fb = Framebuffer(w, h)
+        self._set_pixel_format(pf)
+        if pf != server_pf:
+            self._out += messages.set_pixel_format(pf)
+        self._out += messages.set_encodings(self.encoding_list())
+        self._out += messages.framebuffer_update_request(False, 0, 0, w, h)
+        self.state = State.NORMAL
+        self._events.append(ev.Connected(
+            width=w, height=h, name=self.name, version=self.version,
+            security_type=SECURITY_NAMES.get(self.security_type, str(self.security_type)),
+            server_pixel_format=server_pf, pixel_format=pf,
+        ))
+        return True
+
+    def _set_pixel_format(self, pf: PixelFormat) -> None:
+        self.pixel_format = pf
+        conv = PixelConverter(pf, self._colour_map)
+        if self._ctx is None:
+            self._ctx = DecodeContext(self.fb, conv)
+        else:
+            self._ctx.conv = conv
+            self._ctx.fb = self.fb
+
+    def encoding_list(self) -> list[int]:
+        encs = [numbers.PIXEL_ENCODINGS[n] for n in self._encoding_names]
+        if self.jpeg_quality is not None:
+            encs.append(numbers.JPEG_QUALITY_0 + self.jpeg_quality)
+        if self.compress_level is not None:
+            encs.append(numbers.COMPRESS_LEVEL_0 + self.compress_level)
+        encs += [
+            numbers.EXTENDED_DESKTOP_SIZE, numbers.DESKTOP_SIZE, numbers.LAST_RECT,
+            numbers.CURSOR, numbers.DESKTOP_NAME, numbers.QEMU_EXTENDED_KEY_EVENT,
+            numbers.QEMU_POINTER_MOTION_CHANGE,
+        ]
+        return encs
+
+    # ------------------------------------------------------- normal operation
+
+    def _step_message(self) -> bool:
+        buf = self._buf
+        if buf.available() < 1:
+            return False
+        t = buf.peek_u8()
+        if t == 0:
+            if buf.available() < 4:
+                return False
+            _, n = buf.unpack(_FBU)
+            buf.skip(4)
+            self._rects_left = n
+            self._damage = []
+            self._enc_counts = {}
+            self._nrects = 0
+            self._update_start = self.bytes_received - buf.available() - 4
+            self.state = State.UPDATE
+            return True
+        if t == 1:
+            return self._colour_map_entries()
+        if t == 2:
+            buf.skip(1)
+            self._events.append(ev.Bell())
+            return True
+        if t == 3:
+            if buf.available() < 8:
+                return False
+            _, n = buf.unpack(_CUT)
+            if n > MAX_CUT_TEXT:
+                raise ProtocolError(f"server sent {n} bytes of clipboard text, more than QVMRC accepts")
+            if buf.available() < 8 + n:
+                return False
+            buf.skip(8)
+            self._events.append(ev.ServerCutText(buf.read(n).decode("latin-1")))
+            return True
+        if t == 150:  # EndOfContinuousUpdates: harmless even unasked
+            buf.skip(1)
+            return True
+        raise ProtocolError(f"server sent an unknown message type {t}")
+
+    def _colour_map_entries(self) -> bool:
+        buf = self._buf
+        if buf.available() < 6:
+            return False
+        _, first, n = buf.unpack(_COLOURMAP)
+        if buf.available() < 6 + 6 * n:
+            return False
+        buf.skip(6)
+        colours = np.frombuffer(buf.read(6 * n), dtype=">u2").reshape(n, 3)
+        self._colour_map = colour_map_table(first, colours, self._colour_map)
+        if self.pixel_format is not None and not self.pixel_format.true_colour:
+            self._set_pixel_format(self.pixel_format)
+        self._events.append(ev.ColourMapChanged(first, n))
+        return True
+
+    def _step_update(self) -> bool:
+        buf = self._buf
+        ctx = self._ctx
+        assert ctx is not None
+        while True:
+            rect = self._rect
+            if rect is None:
+                if self._rects_left == 0:
+                    self._finish_update()
+                    return True
+                if buf.available() < 12:
+                    return False
+                x, y, w, h, enc = buf.unpack(_RECT)
+                buf.skip(12)
+                self._rects_left -= 1
+                self._nrects += 1
+                decoder = self._decoders.get(enc)
+                if decoder is None:
+                    if not self._pseudo_known(enc):
+                        raise ProtocolError(
+                            f"server sent a rectangle in encoding {numbers.name_of(enc)}, which QVMRC did not ask for")
+                elif decoder.paints:
+                    fb = self.fb.pixels
+                    if x + w > fb.shape[1] or y + h > fb.shape[0]:
+                        raise ProtocolError(
+                            f"server sent a {numbers.name_of(enc)} rectangle {w}x{h}+{x}+{y} "
+                            f"outside the {fb.shape[1]}x{fb.shape[0]} screen")
+                rect = self._rect = (x, y, w, h, enc, decoder)
+            x, y, w, h, enc, decoder = rect
+            if decoder is None:
+                done = self._pseudo(x, y, w, h, enc)
+                if done is None:  # LastRect
+                    self._rect = None
+                    self._finish_update()
+                    return True
+            else:
+                done = decoder.decode(buf, x, y, w, h, ctx)
+                if done and decoder.paints and w and h:
+                    self._damage.append((x, y, w, h))
+            if not done:
+                return False
+            self._rect = None
+            name = decoder.name if decoder is not None else numbers.name_of(enc)
+            self._enc_counts[name] = self._enc_counts.get(name, 0) + 1
+            if ctx.events:
+                self._events.extend(ctx.events)
+                ctx.events.clear()
+
+    def _pseudo_known(self, enc: int) -> bool:
+        return enc in (numbers.DESKTOP_SIZE, numbers.EXTENDED_DESKTOP_SIZE, numbers.LAST_RECT,
+                       numbers.DESKTOP_NAME, numbers.QEMU_EXTENDED_KEY_EVENT,
+                       numbers.QEMU_POINTER_MOTION_CHANGE)
+
+    def _pseudo(self, x: int, y: int, w: int, h: int, enc: int) -> bool | None:
+        buf = self._buf
+        if enc == numbers.LAST_RECT:
+            return None
+        if enc == numbers.DESKTOP_SIZE:
+            self._resize(w, h)
+            return True
+        if enc == numbers.EXTENDED_DESKTOP_SIZE:
+            if buf.available() < 4:
+                return False
+            screens = buf.peek_u8()
+            if buf.available() < 4 + 16 * screens:
+                return False
+            buf.skip(4 + 16 * screens)
+            # y is the status of a request of ours; x the reason. A refusal
+            # still reports the current size, which stays what it was.
+            if y == 0:
+                self._resize(w, h)
+            return True
+        if enc == numbers.DESKTOP_NAME:
+            if buf.available() < 4:
+                return False
+            n = buf.peek_u32()
+            if n > MAX_NAME:
+                raise ProtocolError(f"server sent a desktop name of {n} bytes")
+            if buf.available() < 4 + n:
+                return False
+            buf.skip(4)
+            self.name = _reason(buf.read(n))
+            self._events.append(ev.DesktopNameChanged(self.name))
+            return True
+        if enc == numbers.QEMU_EXTENDED_KEY_EVENT:
+            if not self.extended_key_events:
+                self.extended_key_events = True
+                self._events.append(ev.ExtendedKeyEventsEnabled())
+            return True
+        if enc == numbers.QEMU_POINTER_MOTION_CHANGE:
+            absolute = x != 0
+            if absolute != self.pointer_absolute or not self.pointer_mode_known:
+                self.pointer_absolute = absolute
+                self.pointer_mode_known = True
+                self._events.append(ev.PointerModeChanged(absolute))
+            return True
+        raise ProtocolError(f"unhandled pseudo-encoding {enc}")  # pragma: no cover
+
+    def _resize(self, w: int, h: int) -> None:
+        check_size(w, h)
+        if (w, h) != (self.fb.width, self.fb.height):
+            self.fb.resize(w, h)
+            self._events.append(ev.DesktopResized(w, h))
+
+    def _finish_update(self) -> None:
+        self.state = State.NORMAL
+        damage = tuple(self._damage)
+        bounds = None
+        if damage:
+            x0 = min(d[0] for d in damage)
+            y0 = min(d[1] for d in damage)
+            x1 = max(d[0] + d[2] for d in damage)
+            y1 = max(d[1] + d[3] for d in damage)
+            bounds = (x0, y0, x1 - x0, y1 - y0)
+        nbytes = self.bytes_received - self._buf.available() - self._update_start
+        self._events.append(ev.FramebufferUpdated(
+            damage=damage, bounds=bounds, rects=self._nrects,
+            encodings=dict(self._enc_counts), nbytes=nbytes))
+        self._damage = []
+        if self.auto_update:
+            self._out += messages.framebuffer_update_request(
+                True, 0, 0, self.fb.width, self.fb.height)
+
+    # ------------------------------------------------------------ output side
+
+    def update_request(self, incremental: bool = True) -> bytes:
+        return messages.framebuffer_update_request(incremental, 0, 0, self.fb.width, self.fb.height)
+
+    def key_event(self, down: bool, keysym: int) -> bytes:
+        return messages.key_event(down, keysym)
+
+    def scancode_key_event(self, down: bool, keysym: int, xt_scancode: int) -> bytes:
+        """Send by XT scancode when the server acknowledged QEMU Extended Key Events."""
+        if self.extended_key_events and xt_scancode:
+            return messages.qemu_key_event(down, keysym, xt_scancode)
+        return messages.key_event(down, keysym)
+
+    def pointer_event(self, x: int, y: int, buttons: int) -> bytes:
+        return messages.pointer_event(x, y, buttons)
+
+    def relative_pointer_event(self, dx: int, dy: int, buttons: int) -> bytes:
+        return messages.relative_pointer_event(dx, dy, buttons)
+
+    def client_cut_text(self, text: str) -> bytes:
+        return messages.client_cut_text(text)
+
+    def set_encodings_message(self) -> bytes:
+        return messages.set_encodings(self.encoding_list())
+
+    # ------------------------------------------------------------ for replay
+
+    def start_replay(self, width: int, height: int, pf: PixelFormat, name: str = "") -> None:
+        """Skip the handshake: used to decode an FBS recording's message stream."""
+        check_size(width, height)
+        self.fb = Framebuffer(width, height)
+        self.name = name
+        self._set_pixel_format(pf)
+        self.state = State.NORMAL

@@ -1,0 +1,54 @@
+"""What every rectangle decoder shares.
+
+A decoder is one object per connection (it may own zlib streams). The
+connection calls ``decode`` when a rectangle header has arrived; the decoder
+either consumes the whole rectangle body from the buffer and paints it, or
+returns ``False`` having consumed nothing it cannot resume from (decoders that
+can't know their length up front, like Hextile, keep their own progress).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from qvmrc.rfb.buffer import ReadBuffer
+    from qvmrc.rfb.framebuffer import Framebuffer
+    from qvmrc.rfb.pixelformat import PixelConverter
+
+# Largest compressed payload one rectangle may announce; bounds memory per rect.
+MAX_RECT_PAYLOAD = 64 * 1024 * 1024
+
+
+class DecodeContext:
+    """Per-connection state decoders read and write.
+
+    ``events`` collects protocol events a (pseudo-)decoder produces, such as a
+    new cursor shape; the connection hands them out after the rectangle.
+    """
+
+    __slots__ = ("fb", "conv", "events")
+
+    def __init__(self, fb: Framebuffer, conv: PixelConverter) -> None:
+        self.fb = fb
+        self.conv = conv
+        self.events: list[Any] = []
+
+    @property
+    def pixels(self) -> np.ndarray:
+        return self.fb.pixels
+
+
+class Decoder:
+    encoding: ClassVar[int]
+    name: ClassVar[str]
+    #: False for pseudo-encodings: they don't paint the framebuffer.
+    paints: ClassVar[bool] = True
+
+    def decode(self, buf: ReadBuffer, x: int, y: int, w: int, h: int, ctx: DecodeContext) -> bool:
+        raise NotImplementedError
+
+    def reset(self) -> None:
+        """Forget per-connection state (zlib streams, partial progress)."""

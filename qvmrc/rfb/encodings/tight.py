@@ -1,0 +1,16 @@
+"""tight (placeholder until its decoder lands)."""
+
+from __future__ import annotations
+
+from qvmrc.errors import ProtocolError
+from qvmrc.rfb.buffer import ReadBuffer
+from qvmrc.rfb.encodings import numbers
+from qvmrc.rfb.encodings.base import DecodeContext, Decoder
+
+
+class TightDecoder(Decoder):
+    encoding = numbers.TIGHT
+    name = "tight"
+
+    def decode(self, buf: ReadBuffer, x: int, y: int, w: int, h: int, ctx: DecodeContext) -> bool:
+        raise ProtocolError("tight is not implemented yet")
