@@ -1,0 +1,435 @@
+"""The ``qvmrc`` command.
+
+Headless subcommands (snapshot, type, record, replay) never import Qt. Every
+failure ends as one stderr line ``qvmrc: error: ...`` and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from qvmrc import __version__
+from qvmrc.errors import AuthenticationError, InvalidTarget, QVMRCError
+
+log = logging.getLogger("qvmrc")
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_AUTH = 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"qvmrc: error: {message} (see qvmrc --help)\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _encodings(value: str) -> list[str]:
+    from qvmrc.rfb.encodings.numbers import PIXEL_ENCODINGS
+
+    names = [v.strip().lower() for v in value.split(",") if v.strip()]
+    bad = [n for n in names if n not in PIXEL_ENCODINGS]
+    if bad or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown encoding {', '.join(bad) or '(none)'}; choose from {','.join(PIXEL_ENCODINGS)}")
+    return names
+
+
+def _level(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number 0-9") from None
+    if not 0 <= n <= 9:
+        raise argparse.ArgumentTypeError(f"{n} is not in 0-9")
+    return n
+
+
+def _seconds(value: str) -> float:
+    try:
+        n = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if not 0 <= n <= 86400:
+        raise argparse.ArgumentTypeError(f"{value} seconds is out of range")
+    return n
+
+
+def _pixel_format(value: str) -> str:
+    from qvmrc.rfb.pixelformat import PIXEL_FORMAT_NAMES
+
+    if value not in PIXEL_FORMAT_NAMES:
+        raise argparse.ArgumentTypeError(f"unknown pixel format {value!r}; choose from {'|'.join(PIXEL_FORMAT_NAMES)}")
+    return value
+
+
+def _add_connect_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("target", metavar="TARGET",
+                   help="ws://... | wss://... | vnc://host[:port] | qvmrc://connect?url=...&vmId=...")
+    p.add_argument("--encodings", type=_encodings, default=None,
+                   help="preference order, e.g. tight,zrle,hextile,raw")
+    p.add_argument("--jpeg-quality", type=_level, default=None, help="0-9; without it no JPEG is offered")
+    p.add_argument("--compress-level", type=_level, default=None, help="0-9")
+    p.add_argument("--pixel-format", type=_pixel_format, default="rgb888",
+                   help="rgb888|bgr888|rgb565|rgb555|bgr233|native")
+    p.add_argument("--password-env", metavar="VAR", help="read the VNC password from this environment variable")
+    p.add_argument("--token-env", metavar="VAR", help="read the control plane's bearer token from this variable")
+    p.add_argument("--timeout", type=_seconds, default=15.0, help="seconds (default 15)")
+    p.add_argument("--settle", type=_seconds, default=0.0,
+                   help="after the first complete frame keep applying updates for S seconds")
+    p.add_argument("--insecure", action="store_true", help="do not verify TLS certificates (labs only)")
+    p.add_argument("--ca-file", help="trust this CA / self-signed certificate (PEM) for https/wss")
+    p.add_argument("-v", "--verbose", action="store_true", help="log protocol details to stderr")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="qvmrc", description="QVMRC: console for LimiQuantix virtual machines.")
+    parser.add_argument("--version", action="version", version=f"qvmrc {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("snapshot", help="connect, receive one complete frame, write a PNG")
+    _add_connect_options(p)
+    p.add_argument("-o", "--output", required=True, metavar="OUT.png")
+
+    p = sub.add_parser("type", help="send text as key presses and releases")
+    _add_connect_options(p)
+    p.add_argument("--text", required=True)
+    p.add_argument("--key-delay", type=_seconds, default=0.008,
+                   help="seconds between keys (guests drop keys sent too fast; default 0.008)")
+
+    p = sub.add_parser("record", help="save every byte the server sends (FBS 001.000)")
+    _add_connect_options(p)
+    p.add_argument("-o", "--output", required=True, metavar="F.fbs")
+    p.add_argument("--duration", type=_seconds, required=True, metavar="S")
+
+    p = sub.add_parser("replay", help="decode an FBS recording as fast as possible")
+    p.add_argument("recording", metavar="F.fbs")
+    p.add_argument("--bench", action="store_true", help='print {"pixels","seconds","mpix_per_s","rects"}')
+    p.add_argument("-o", "--output", metavar="final.png")
+    p.add_argument("--pixel-format", type=_pixel_format, default=None,
+                   help="the format the recording was made with (default: from its sidecar, else rgb888)")
+
+    p = sub.add_parser("devserver", help="a development control plane with console proxy")
+    try:
+        from qvmrc.controlplane.devserver import add_arguments as devserver_arguments
+    except ImportError:  # pragma: no cover - during development
+        devserver_arguments = None
+    if devserver_arguments is not None:
+        devserver_arguments(p)
+
+    p = sub.add_parser("demo", help="open the built-in demo VM in the desktop app")
+    p.add_argument("-v", "--verbose", action="store_true")
+
+    p = sub.add_parser("open", help="open a console in the desktop app")
+    p.add_argument("target", nargs="?", metavar="TARGET")
+    p.add_argument("-v", "--verbose", action="store_true")
+    return parser
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _env_secret(var: str | None, what: str) -> str | None:
+    if not var:
+        return None
+    value = os.environ.get(var)
+    if value is None:
+        raise InvalidTarget(f"environment variable {var} (the {what}) is not set")
+    return value
+
+
+def _ssl_context(args: argparse.Namespace) -> Any:
+    import ssl
+
+    if getattr(args, "insecure", False):
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        return ctx
+    if getattr(args, "ca_file", None):
+        try:
+            return ssl.create_default_context(cafile=args.ca_file)
+        except (OSError, ssl.SSLError) as e:
+            raise InvalidTarget(f"cannot use CA file {args.ca_file}: {e}") from None
+    return None
+
+
+def is_deep_link(target: str) -> bool:
+    return target.lower().startswith(("qvmc:", "qvmrc:"))
+
+
+async def resolve(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
+    """TARGET -> (console URL, session option overrides) via the control plane for deep links."""
+    target: str = args.target
+    password = _env_secret(args.password_env, "VNC password")
+    token = _env_secret(args.token_env, "bearer token")
+    ssl_ctx = _ssl_context(args)
+    extra: dict[str, Any] = {"password": password, "ssl": ssl_ctx}
+    lowered = target.lower()
+    if is_deep_link(target):
+        from qvmrc.controlplane.console import resolve_target
+
+        endpoint = await resolve_target(target, token=token, password=password, timeout=args.timeout,
+                                        ssl=ssl_ctx)
+        extra["password"] = endpoint.password
+        return endpoint.url, extra
+    if not lowered.startswith(("ws://", "wss://", "vnc://")):
+        raise InvalidTarget(f"unsupported target {target[:80]!r}: use ws://, wss://, vnc://host:port "
+                            "or a qvmrc:// link")
+    return target, extra
+
+
+def _options(args: argparse.Namespace, extra: dict[str, Any]) -> Any:
+    from qvmrc.rfb.encodings.numbers import DEFAULT_ENCODINGS
+    from qvmrc.session import SessionOptions
+
+    return SessionOptions(
+        password=extra.get("password"), pixel_format=args.pixel_format,
+        encodings=args.encodings or DEFAULT_ENCODINGS, jpeg_quality=args.jpeg_quality,
+        compress_level=args.compress_level, ssl=extra.get("ssl"), timeout=args.timeout,
+    )
+
+
+class _FrameWatcher:
+    """Knows when every pixel has been painted since connect."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self._np = np
+        self.mask: Any = None
+        self.complete = asyncio.Event()
+        self.updates = 0
+
+    def reset(self, width: int, height: int) -> None:
+        self.mask = self._np.zeros((height, width), dtype=bool)
+        self.complete.clear()
+
+    def update(self, damage: Sequence[tuple[int, int, int, int]]) -> None:
+        self.updates += 1
+        if self.complete.is_set() or self.mask is None or not damage:
+            return
+        m = self.mask
+        for x, y, w, h in damage:
+            m[y : y + h, x : x + w] = True
+        if m.all():
+            self.complete.set()
+
+
+async def _run_session_until(session: Any, waiter: Any, timeout: float, what: str) -> None:
+    """Run the session until ``waiter`` finishes; errors from either end it."""
+    runner = asyncio.create_task(session.run())
+    waiting = asyncio.create_task(waiter)
+    try:
+        done, _ = await asyncio.wait({runner, waiting}, timeout=timeout,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if runner in done:
+            exc = runner.exception()
+            if exc is not None:
+                raise exc
+            if waiting not in done:
+                raise QVMRCError(f"the connection ended before {what}")
+        if waiting not in done:
+            raise QVMRCError(f"timed out after {timeout:g} s waiting for {what}")
+        waiting.result()
+    finally:
+        waiting.cancel()
+        await session.close()
+        try:
+            await asyncio.wait_for(runner, 5)
+        except (QVMRCError, asyncio.CancelledError, asyncio.TimeoutError):
+            pass
+
+
+# ---------------------------------------------------------------- commands
+
+
+async def cmd_snapshot(args: argparse.Namespace) -> int:
+    from qvmrc.session import Session, SessionListener
+
+    url, extra = await resolve(args)
+    watcher = _FrameWatcher()
+
+    class Listener(SessionListener):
+        def connected(self, info: Any) -> None:
+            watcher.reset(info.width, info.height)
+
+        def desktop_resized(self, width: int, height: int) -> None:
+            watcher.reset(width, height)
+
+        def framebuffer_updated(self, update: Any) -> None:
+            watcher.update(update.damage)
+
+    session = Session(url, _options(args, extra), Listener())
+
+    async def wait_frame() -> None:
+        await watcher.complete.wait()
+        if args.settle:
+            await asyncio.sleep(args.settle)
+
+    await _run_session_until(session, wait_frame(), args.timeout + args.settle, "a complete frame")
+    fb = session.framebuffer
+    assert fb is not None
+    _write_png(fb, args.output)
+    log.info("wrote %dx%d snapshot to %s after %d updates", fb.width, fb.height, args.output, watcher.updates)
+    return 0
+
+
+def _write_png(fb: Any, path: str) -> None:
+    try:
+        fb.save_png(path)
+    except (OSError, ValueError) as e:
+        raise QVMRCError(f"cannot write {path}: {e}") from None
+
+
+async def cmd_type(args: argparse.Namespace) -> int:
+    from qvmrc.rfb.keysyms import text_to_key_events
+    from qvmrc.session import Session
+
+    try:
+        keys = text_to_key_events(args.text)
+    except ValueError as e:
+        raise InvalidTarget(str(e)) from None
+    url, extra = await resolve(args)
+    session = Session(url, _options(args, extra))
+
+    async def type_all() -> None:
+        await session.wait_connected()
+        for keysym, down in keys:
+            session.key_event(keysym, down)
+            if args.key_delay and not down:
+                await asyncio.sleep(args.key_delay)
+        await session.flush()
+        if args.settle:
+            await asyncio.sleep(args.settle)
+
+    budget = args.timeout + len(keys) * args.key_delay + args.settle
+    await _run_session_until(session, type_all(), budget, "the keys to be sent")
+    return 0
+
+
+async def cmd_record(args: argparse.Namespace) -> int:
+    from qvmrc.session import Session
+
+    url, extra = await resolve(args)
+    session = Session(url, _options(args, extra))
+    try:
+        session.start_recording(args.output)
+    except OSError as e:
+        raise QVMRCError(f"cannot write {args.output}: {e.strerror or e}") from None
+
+    async def record_for() -> None:
+        await session.wait_connected()
+        await asyncio.sleep(args.duration)
+
+    await _run_session_until(session, record_for(), args.timeout + args.duration, "the recording to finish")
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from qvmrc.rfb import events as ev
+    from qvmrc.rfb.connection import RFBClient
+    from qvmrc.rfb.fbs import pixel_format_from_json, read_fbs, read_sidecar
+    from qvmrc.rfb.pixelformat import PRESETS, PixelFormat
+
+    try:
+        with open(args.recording, "rb") as fh:
+            blocks = [data for data, _ in read_fbs(fh)]
+    except OSError as e:
+        raise QVMRCError(f"cannot read {args.recording}: {e.strerror or e}") from None
+    side = read_sidecar(args.recording) or {}
+    pf: str | PixelFormat
+    if args.pixel_format:
+        pf = args.pixel_format
+    elif "pixel_format" in side:
+        pf = pixel_format_from_json(side["pixel_format"])
+    else:
+        pf = PRESETS["rgb888"]
+    conn = RFBClient(password="replay", pixel_format=pf, auto_update=False)
+    pixels = rects = updates = 0
+    seconds = 0.0
+    clock = time.process_time
+    for data in blocks:
+        t0 = clock()
+        conn.receive_data(data)
+        seconds += clock() - t0
+        for event in conn.next_events():
+            if isinstance(event, ev.FramebufferUpdated):
+                updates += 1
+                rects += event.rects
+                pixels += sum(w * h for _, _, w, h in event.damage)
+    if conn.buffered:
+        log.warning("recording ends inside a message (%d bytes left undecoded)", conn.buffered)
+    if args.output:
+        _write_png(conn.fb, args.output)
+    if args.bench:
+        print(json.dumps({
+            "pixels": pixels, "seconds": round(seconds, 6),
+            "mpix_per_s": round(pixels / seconds / 1e6, 3) if seconds > 0 else 0.0,
+            "rects": rects, "updates": updates,
+        }))
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace, demo: bool = False) -> int:
+    try:
+        from qvmrc.ui.app import run_app
+    except ImportError as e:
+        raise QVMRCError(f"the desktop app is not available: {e}") from None
+    return run_app(target=getattr(args, "target", None), demo=demo)
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="qvmrc: %(levelname)s: %(message)s", stream=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = {"snapshot", "type", "record", "replay", "devserver", "demo", "open"}
+    # `qvmrc TARGET` opens the app with that console.
+    if argv and argv[0] not in commands and not argv[0].startswith("-"):
+        argv = ["open", *argv]
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _setup_logging(getattr(args, "verbose", False))
+    try:
+        if args.command is None:
+            return cmd_gui(args)
+        if args.command == "replay":
+            return cmd_replay(args)
+        if args.command == "devserver":
+            from qvmrc.controlplane.devserver import run as run_devserver
+
+            return run_devserver(args)
+        if args.command == "demo":
+            return cmd_gui(args, demo=True)
+        if args.command == "open":
+            return cmd_gui(args)
+        handler = {"snapshot": cmd_snapshot, "type": cmd_type, "record": cmd_record}[args.command]
+        return asyncio.run(handler(args))
+    except AuthenticationError as e:
+        _fail(str(e))
+        return EXIT_AUTH
+    except QVMRCError as e:
+        _fail(str(e))
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        _fail("interrupted")
+        return 130
+    except MemoryError:
+        _fail("out of memory")
+        return EXIT_ERROR
+
+
+def _fail(message: str) -> None:
+    text = " ".join(message.split()) or "unknown error"
+    sys.stderr.write(f"qvmrc: error: {text}\n")

@@ -1,0 +1,421 @@
+"""One live console: transport + protocol + framebuffer, driven by asyncio.
+
+The read loop decodes in a worker thread (zlib, numpy and the JPEG decoder
+release the GIL) so the event loop stays free to put input on the wire while a
+large update is being decoded. The update loop is event-driven: the protocol
+asks for the next incremental update as soon as one completes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import logging
+import random
+import ssl as ssl_module
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from qvmrc.errors import AuthenticationError, ConnectionClosed, QVMRCError
+from qvmrc.rfb import events as ev
+from qvmrc.rfb.connection import RFBClient
+from qvmrc.rfb.encodings import numbers
+from qvmrc.rfb.fbs import FBSWriter, pixel_format_to_json, write_sidecar
+from qvmrc.rfb.framebuffer import Framebuffer
+from qvmrc.rfb.pixelformat import PixelFormat
+from qvmrc.transport import Transport, open_transport
+
+log = logging.getLogger(__name__)
+
+# Chunks smaller than this are parsed inline: a thread hop costs more than they do.
+THREAD_THRESHOLD = 32 * 1024
+
+
+class SessionState(enum.Enum):
+    IDLE = "idle"
+    CONNECTING = "connecting"
+    AUTHENTICATING = "authenticating"
+    CONNECTED = "connected"
+    DISCONNECTED = "disconnected"
+    FAILED = "failed"
+
+
+@dataclass
+class SessionOptions:
+    password: str | None = None
+    pixel_format: str | PixelFormat = "rgb888"
+    encodings: Sequence[str] = numbers.DEFAULT_ENCODINGS
+    jpeg_quality: int | None = None
+    compress_level: int | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    ssl: ssl_module.SSLContext | None = None
+    timeout: float = 15.0
+    threaded_decode: bool = True
+    shared: bool = True
+
+    def __repr__(self) -> str:
+        return (f"SessionOptions(pixel_format={self.pixel_format!r}, encodings={list(self.encodings)!r}, "
+                f"jpeg_quality={self.jpeg_quality}, compress_level={self.compress_level}, "
+                f"password={'set' if self.password else 'none'})")
+
+
+@dataclass
+class SessionStats:
+    """Numbers for the debug panel; all cumulative except the rates."""
+
+    server_name: str = ""
+    rfb_version: str = ""
+    security_type: str = ""
+    pixel_format: str = ""
+    transport: str = ""
+    updates: int = 0
+    rects: int = 0
+    bytes_received: int = 0
+    encodings: dict[str, int] = field(default_factory=dict)
+    last_decode_ms: float = 0.0
+    total_decode_s: float = 0.0
+    last_update_latency_ms: float = 0.0
+    connected_at: float = 0.0
+    _times: deque[tuple[float, int]] = field(default_factory=lambda: deque(maxlen=240))
+
+    def note_update(self, now: float, nbytes: int) -> None:
+        self._times.append((now, nbytes))
+
+    def rates(self, now: float | None = None, window: float = 2.0) -> tuple[float, float]:
+        """(updates per second, bytes per second) over the last ``window`` seconds."""
+        now = time.monotonic() if now is None else now
+        recent = [(t, n) for t, n in self._times if now - t <= window]
+        if not recent:
+            return 0.0, 0.0
+        return len(recent) / window, sum(n for _, n in recent) / window
+
+    @property
+    def mean_decode_ms(self) -> float:
+        return 1000 * self.total_decode_s / self.updates if self.updates else 0.0
+
+
+class SessionListener:
+    """Receives what a session reports; the GUI and the CLI subclass it.
+
+    Called on the event loop's thread. The default methods do nothing.
+    """
+
+    def state_changed(self, state: SessionState, detail: str) -> None: ...
+
+    def connected(self, info: ev.Connected) -> None: ...
+
+    def framebuffer_updated(self, update: ev.FramebufferUpdated) -> None: ...
+
+    def desktop_resized(self, width: int, height: int) -> None: ...
+
+    def cursor_changed(self, cursor: ev.CursorShape) -> None: ...
+
+    def pointer_mode_changed(self, absolute: bool) -> None: ...
+
+    def bell(self) -> None: ...
+
+    def clipboard(self, text: str) -> None: ...
+
+    def name_changed(self, name: str) -> None: ...
+
+    async def password_needed(self) -> str | None:
+        """Asked when the server wants VNC auth and no password is known."""
+        return None
+
+
+class Session:
+    """A console connection. ``await run()`` until it ends; call input methods any time."""
+
+    def __init__(self, url: str, options: SessionOptions | None = None,
+                 listener: SessionListener | None = None) -> None:
+        self.url = url
+        self.options = options or SessionOptions()
+        self.listener = listener or SessionListener()
+        self.state = SessionState.IDLE
+        self.stats = SessionStats()
+        self.conn: RFBClient | None = None
+        self._transport: Transport | None = None
+        self._outq: asyncio.Queue[bytes | None] | None = None
+        self._executor: ThreadPoolExecutor | None = None
+        self._recorder: FBSWriter | None = None
+        self._record_fh: IO[bytes] | None = None
+        self._record_path: str | None = None
+        self._record_start = 0.0
+        self._request_sent_at = 0.0
+        self._closing = False
+        self._connected = asyncio.Event()
+        self._decode_time_pending = 0.0
+
+    # ----------------------------------------------------------------- state
+
+    @property
+    def framebuffer(self) -> Framebuffer | None:
+        return self.conn.fb if self.conn else None
+
+    def _set_state(self, state: SessionState, detail: str = "") -> None:
+        self.state = state
+        log.info("session %s%s", state.value, f": {detail}" if detail else "")
+        self.listener.state_changed(state, detail)
+
+    # --------------------------------------------------------------- running
+
+    async def run(self) -> None:
+        """Connect and process until the connection ends.
+
+        Raises the error that ended it (QVMRCError subclasses only), or returns
+        when ``close()`` was called.
+        """
+        # Input must not wait long for a decoding thread holding the GIL.
+        if sys.getswitchinterval() > 0.001:
+            sys.setswitchinterval(0.001)
+        self._closing = False
+        self._connected.clear()
+        self._set_state(SessionState.CONNECTING, self.url_for_display)
+        opts = self.options
+        self.conn = RFBClient(
+            password=opts.password, pixel_format=opts.pixel_format, encodings=opts.encodings,
+            jpeg_quality=opts.jpeg_quality, compress_level=opts.compress_level, shared=opts.shared,
+        )
+        writer: asyncio.Task[None] | None = None
+        try:
+            self._transport = await open_transport(self.url, headers=opts.headers, ssl=opts.ssl,
+                                                   timeout=opts.timeout)
+            self.stats.transport = self._transport.description
+            self._set_state(SessionState.AUTHENTICATING)
+            self._outq = asyncio.Queue()
+            writer = asyncio.create_task(self._writer(self._transport, self._outq))
+            if opts.threaded_decode:
+                self._executor = ThreadPoolExecutor(1, thread_name_prefix="qvmrc-decode")
+            await self._read_loop(self._transport)
+        except ConnectionClosed as e:
+            if self._closing:
+                return
+            self._set_state(SessionState.DISCONNECTED, str(e))
+            raise
+        except QVMRCError as e:
+            if self._closing:
+                return
+            self._set_state(SessionState.FAILED, str(e))
+            raise
+        finally:
+            if writer is not None:
+                writer.cancel()
+                with contextlib.suppress(asyncio.CancelledError, QVMRCError):
+                    await writer
+            if self._transport is not None:
+                with contextlib.suppress(Exception):
+                    await self._transport.close()
+            if self._executor is not None:
+                self._executor.shutdown(wait=True)
+                self._executor = None
+            self._outq = None
+            self.stop_recording()
+            if self._closing:
+                self._set_state(SessionState.DISCONNECTED, "closed")
+
+    async def wait_connected(self) -> None:
+        await self._connected.wait()
+
+    async def close(self) -> None:
+        self._closing = True
+        if self._transport is not None:
+            with contextlib.suppress(Exception):
+                await self._transport.close()
+
+    @property
+    def url_for_display(self) -> str:
+        return self.url.split("?", 1)[0]
+
+    async def _writer(self, transport: Transport, queue: asyncio.Queue[bytes | None]) -> None:
+        while True:
+            data = await queue.get()
+            if data is None:
+                return
+            # Coalesce what queued up meanwhile into one write.
+            while not queue.empty():
+                more = queue.get_nowait()
+                if more is None:
+                    break
+                data += more
+            await transport.send(data)
+
+    def _send(self, data: bytes) -> None:
+        if data and self._outq is not None:
+            self._outq.put_nowait(data)
+
+    async def _read_loop(self, transport: Transport) -> None:
+        conn = self.conn
+        assert conn is not None
+        loop = asyncio.get_running_loop()
+        while True:
+            data = await transport.recv()
+            if self._recorder is not None:
+                self._recorder.write(data, int(1000 * (time.monotonic() - self._record_start)))
+            t0 = time.perf_counter()
+            if self._executor is not None and len(data) >= THREAD_THRESHOLD:
+                await loop.run_in_executor(self._executor, conn.receive_data, data)
+            else:
+                conn.receive_data(data)
+            decode_s = time.perf_counter() - t0
+            self.stats.bytes_received += len(data)
+            out = conn.data_to_send()
+            events = conn.next_events()
+            if out:
+                self._send(out)
+                self._request_sent_at = time.monotonic()
+            self._decode_time_pending += decode_s
+            for event in events:
+                await self._dispatch(event)
+
+    async def _dispatch(self, event: ev.Event) -> None:
+        lst = self.listener
+        if isinstance(event, ev.FramebufferUpdated):
+            st = self.stats
+            now = time.monotonic()
+            st.updates += 1
+            st.rects += event.rects
+            for name, n in event.encodings.items():
+                st.encodings[name] = st.encodings.get(name, 0) + n
+            st.last_decode_ms = 1000 * self._decode_time_pending
+            st.total_decode_s += self._decode_time_pending
+            self._decode_time_pending = 0.0
+            st.last_update_latency_ms = 1000 * (now - self._request_sent_at) if self._request_sent_at else 0.0
+            st.note_update(now, event.nbytes)
+            lst.framebuffer_updated(event)
+        elif isinstance(event, ev.Connected):
+            st = self.stats
+            st.server_name = event.name
+            st.rfb_version = event.version
+            st.security_type = event.security_type
+            st.pixel_format = event.pixel_format.describe()
+            st.connected_at = time.monotonic()
+            self._connected.set()
+            self._set_state(SessionState.CONNECTED, event.name)
+            lst.connected(event)
+        elif isinstance(event, ev.PasswordRequired):
+            password = await lst.password_needed()
+            if password is None:
+                raise AuthenticationError("the server asks for a VNC password and none was given")
+            assert self.conn is not None
+            self.conn.send_password(password)
+            self._send(self.conn.data_to_send())
+            for later in self.conn.next_events():
+                await self._dispatch(later)
+        elif isinstance(event, ev.DesktopResized):
+            lst.desktop_resized(event.width, event.height)
+        elif isinstance(event, ev.CursorShape):
+            lst.cursor_changed(event)
+        elif isinstance(event, ev.PointerModeChanged):
+            log.info("server wants %s pointer motion", "absolute" if event.absolute else "relative")
+            lst.pointer_mode_changed(event.absolute)
+        elif isinstance(event, ev.Bell):
+            lst.bell()
+        elif isinstance(event, ev.ServerCutText):
+            lst.clipboard(event.text)
+        elif isinstance(event, ev.DesktopNameChanged):
+            self.stats.server_name = event.name
+            lst.name_changed(event.name)
+        elif isinstance(event, ev.ExtendedKeyEventsEnabled):
+            log.info("server acknowledged QEMU extended key events: keys go as scancodes")
+
+    # ----------------------------------------------------------------- input
+
+    @property
+    def ready(self) -> bool:
+        return self.state is SessionState.CONNECTED and self.conn is not None
+
+    def key_event(self, keysym: int, down: bool) -> None:
+        if self.ready:
+            assert self.conn is not None
+            self._send(self.conn.key_event(down, keysym))
+
+    def scancode_key_event(self, keysym: int, xt_scancode: int, down: bool) -> None:
+        """Scancode + keysym when the server supports it, else the keysym alone."""
+        if self.ready:
+            assert self.conn is not None
+            self._send(self.conn.scancode_key_event(down, keysym, xt_scancode))
+
+    def pointer_event(self, x: int, y: int, buttons: int) -> None:
+        if self.ready:
+            assert self.conn is not None
+            self._send(self.conn.pointer_event(x, y, buttons))
+
+    def relative_pointer_event(self, dx: int, dy: int, buttons: int) -> None:
+        if self.ready:
+            assert self.conn is not None
+            # QEMU takes at most +-0x7FFF per event; split large jumps.
+            while dx or dy:
+                sx = max(-0x7FFF, min(0x7FFF, dx))
+                sy = max(-0x7FFF, min(0x7FFF, dy))
+                self._send(self.conn.relative_pointer_event(sx, sy, buttons))
+                dx -= sx
+                dy -= sy
+
+    def client_cut_text(self, text: str) -> None:
+        if self.ready:
+            assert self.conn is not None
+            self._send(self.conn.client_cut_text(text))
+
+    @property
+    def pointer_absolute(self) -> bool:
+        return self.conn.pointer_absolute if self.conn else True
+
+    @property
+    def extended_key_events(self) -> bool:
+        return bool(self.conn and self.conn.extended_key_events)
+
+    async def flush(self) -> None:
+        """Wait until queued input has been handed to the transport."""
+        while self._outq is not None and not self._outq.empty():
+            await asyncio.sleep(0.005)
+        await asyncio.sleep(0.01)
+
+    # ------------------------------------------------------------- recording
+
+    def start_recording(self, path: str) -> None:
+        """Record every server byte from now on (FBS); call before run() for a full recording."""
+        self.stop_recording()
+        self._record_fh = open(path, "wb")  # noqa: SIM115 - closed in stop_recording
+        self._recorder = FBSWriter(self._record_fh)
+        self._record_path = path
+        self._record_start = time.monotonic()
+
+    def stop_recording(self) -> None:
+        if self._record_fh is None:
+            return
+        self._record_fh.close()
+        info: dict[str, Any] = {"recorded_by": "qvmrc", "url": self.url_for_display}
+        conn = self.conn
+        if conn is not None and conn.pixel_format is not None:
+            info.update({
+                "pixel_format": pixel_format_to_json(conn.pixel_format),
+                "security_type": conn.security_type,
+                "width": conn.fb.width, "height": conn.fb.height,
+                "encodings": list(self.options.encodings),
+                "jpeg_quality": self.options.jpeg_quality,
+                "compress_level": self.options.compress_level,
+                "server_name": conn.name,
+            })
+        assert self._record_path is not None
+        write_sidecar(self._record_path, info)
+        self._record_fh = None
+        self._recorder = None
+
+    @property
+    def recording(self) -> bool:
+        return self._recorder is not None
+
+
+def backoff_delays(base: float = 1.0, factor: float = 2.0, cap: float = 30.0,
+                   jitter: float = 0.25, rng: Callable[[], float] = random.random) -> Any:
+    """Infinite reconnect delays: exponential with +-jitter, capped."""
+    delay = base
+    while True:
+        yield max(0.0, delay * (1 + jitter * (2 * rng() - 1)))
+        delay = min(cap, delay * factor)

@@ -1,0 +1,99 @@
+"""RFB over a WebSocket: the control plane's console proxy (or QEMU's/websockify's).
+
+We offer the ``binary`` subprotocol (QEMU and websockify want it) and accept a
+server that selects none (the LimiQuantix proxy). A refused upgrade carries
+the proxy's JSON reason, which becomes a ConsoleUnavailable.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import ssl as ssl_module
+from collections.abc import Mapping
+
+import websockets
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Subprotocol
+
+from qvmrc.errors import ConnectionClosed, ConsoleUnavailable, TransportError
+
+log = logging.getLogger(__name__)
+
+MAX_FRAME = 64 * 1024 * 1024
+
+
+def _refusal(status: int, body: bytes) -> Exception:
+    text = body[:4096].decode("utf-8", errors="replace").strip()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if isinstance(data, dict) and ("code" in data or "message" in data):
+        return ConsoleUnavailable(str(data.get("code") or status), str(data.get("message") or ""),
+                                  str(data.get("details") or ""))
+    if isinstance(data, dict) and data.get("maintenance"):
+        return ConsoleUnavailable("MAINTENANCE", str(data.get("error") or "the control plane is restarting"))
+    short = text.splitlines()[0][:200] if text else ""
+    return TransportError(f"the console proxy refused the WebSocket (HTTP {status})" + (f": {short}" if short else ""))
+
+
+class WebSocketTransport:
+    def __init__(self, ws: ClientConnection, description: str) -> None:
+        self._ws = ws
+        self.description = description
+
+    @classmethod
+    async def open(cls, url: str, *, headers: Mapping[str, str] | None = None,
+                   ssl: ssl_module.SSLContext | None = None, timeout: float = 15.0) -> WebSocketTransport:
+        kwargs: dict[str, object] = {}
+        if url.startswith("wss://"):
+            kwargs["ssl"] = ssl if ssl is not None else ssl_module.create_default_context()
+        try:
+            ws = await connect(
+                url, subprotocols=[Subprotocol("binary")], additional_headers=dict(headers or {}),
+                compression=None, open_timeout=timeout, ping_interval=None, close_timeout=2,
+                max_size=MAX_FRAME, max_queue=64, **kwargs,  # type: ignore[arg-type]
+            )
+        except websockets.exceptions.InvalidStatus as e:
+            raise _refusal(e.response.status_code, e.response.body or b"") from None
+        except ssl_module.SSLCertVerificationError as e:
+            raise TransportError(f"the server's TLS certificate is not trusted: {e.verify_message}") from None
+        except (TimeoutError, OSError) as e:
+            what = "timed out" if isinstance(e, TimeoutError) else (e.strerror or str(e))
+            raise TransportError(f"cannot open console WebSocket {_safe(url)}: {what}") from None
+        except websockets.exceptions.InvalidURI:
+            raise TransportError(f"not a valid WebSocket URL: {_safe(url)}") from None
+        except websockets.exceptions.WebSocketException as e:
+            raise TransportError(f"console WebSocket handshake failed: {e}") from None
+        return cls(ws, f"websocket {_safe(url)} (subprotocol {ws.subprotocol or 'none'})")
+
+    async def recv(self) -> bytes:
+        while True:
+            try:
+                msg = await self._ws.recv()
+            except websockets.exceptions.ConnectionClosedOK:
+                raise ConnectionClosed("the console proxy closed the connection") from None
+            except websockets.exceptions.ConnectionClosed as e:
+                raise ConnectionClosed(f"console connection lost ({e})") from None
+            if isinstance(msg, bytes):
+                return msg
+            log.debug("ignoring a text frame of %d characters", len(msg))
+
+    async def send(self, data: bytes) -> None:
+        try:
+            await self._ws.send(data)
+        except websockets.exceptions.ConnectionClosed as e:
+            raise ConnectionClosed(f"console connection lost ({e})") from None
+
+    async def close(self) -> None:
+        await self._ws.close()
+
+
+def _safe(url: str) -> str:
+    """URL without query string or credentials, for messages and logs."""
+    base = url.split("?", 1)[0]
+    if "@" in base.split("//", 1)[-1].split("/", 1)[0]:
+        scheme, rest = base.split("//", 1)
+        base = scheme + "//" + rest.split("@", 1)[1]
+    return base

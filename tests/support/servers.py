@@ -1,0 +1,281 @@
+"""Real servers for integration tests: QEMU, Xvnc, websockify — all on 127.0.0.1.
+
+Each helper starts a process, waits until it listens, and offers the server's
+own view of the screen (QMP ``screendump`` for QEMU, ``xwd -root`` for Xvnc)
+so tests can compare what the client shows with what the server has.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+GUEST_SRC = Path(__file__).resolve().parent.parent / "guest" / "still.S"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_port(port: int, timeout: float = 15.0, proc: subprocess.Popen[bytes] | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} before listening on {port}")
+        with socket.socket() as s:
+            s.settimeout(0.2)
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
+
+
+def have(*programs: str) -> bool:
+    return all(shutil.which(p) for p in programs)
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+def build_guest(workdir: Path, width: int = 1024, height: int = 768) -> Path:
+    """Assemble the still-picture boot sector into a 1 MiB raw disk image."""
+    obj = workdir / "still.o"
+    bin_ = workdir / "still.bin"
+    img = workdir / f"still-{width}x{height}.img"
+    subprocess.run(["as", "--32", "--defsym", f"WIDTH={width}", "--defsym", f"HEIGHT={height}",
+                    str(GUEST_SRC), "-o", str(obj)], check=True)
+    subprocess.run(["ld", "-m", "elf_i386", "-Ttext", "0x7c00", "--oformat", "binary", str(obj),
+                    "-o", str(bin_)], check=True)
+    data = bin_.read_bytes()
+    img.write_bytes(data + b"\0" * (1024 * 1024 - len(data)))
+    return img
+
+
+@dataclass
+class QemuServer:
+    proc: subprocess.Popen[bytes]
+    port: int
+    qmp_path: str
+    workdir: Path
+    ws_port: int | None = None
+    _qmp: socket.socket | None = field(default=None, repr=False)
+    _qmp_buf: bytes = b""
+
+    @property
+    def url(self) -> str:
+        return f"vnc://127.0.0.1:{self.port}"
+
+    def qmp(self, command: str, **arguments: object) -> object:
+        if self._qmp is None:
+            s = socket.socket(socket.AF_UNIX)
+            s.settimeout(10)
+            s.connect(self.qmp_path)
+            self._qmp = s
+            self._qmp_read()  # greeting
+            self._qmp_send("qmp_capabilities")
+        self._qmp_send(command, **arguments)
+        return None
+
+    def _qmp_send(self, command: str, **arguments: object) -> dict:
+        assert self._qmp is not None
+        msg: dict[str, object] = {"execute": command}
+        if arguments:
+            msg["arguments"] = arguments
+        self._qmp.sendall(json.dumps(msg).encode() + b"\n")
+        while True:
+            reply = self._qmp_read()
+            if "return" in reply:
+                return reply
+            if "error" in reply:
+                raise RuntimeError(f"QMP {command}: {reply['error']}")
+
+    def _qmp_read(self) -> dict:
+        assert self._qmp is not None
+        while b"\n" not in self._qmp_buf:
+            chunk = self._qmp.recv(65536)
+            if not chunk:
+                raise RuntimeError("QMP closed")
+            self._qmp_buf += chunk
+        line, self._qmp_buf = self._qmp_buf.split(b"\n", 1)
+        return json.loads(line)
+
+    def screendump(self) -> np.ndarray:
+        """The guest screen as QEMU has it: (h, w, 3) uint8 RGB."""
+        path = self.workdir / f"dump-{time.monotonic_ns()}.ppm"
+        self.qmp("screendump", filename=str(path))
+        with Image.open(path) as im:
+            arr = np.asarray(im.convert("RGB"))
+        path.unlink()
+        return arr
+
+    def wait_still(self, width: int, height: int, timeout: float = 20.0) -> np.ndarray:
+        """Wait until the guest has painted its picture at the given size and it holds still."""
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            img = self.screendump()
+            if img.shape[:2] == (height, width) and last is not None and np.array_equal(img, last):
+                return img
+            last = img
+            time.sleep(0.3)
+        raise RuntimeError("the QEMU guest did not paint a still picture in time")
+
+    def close(self) -> None:
+        if self._qmp is not None:
+            self._qmp.close()
+        _stop(self.proc)
+
+
+@contextlib.contextmanager
+def qemu(*, width: int = 1024, height: int = 768, websocket: bool = False, password: str | None = None,
+         lossy: bool = False, still: bool = True) -> Iterator[QemuServer]:
+    workdir = Path(tempfile.mkdtemp(prefix="qvmrc-qemu-"))
+    port = free_port()
+    display = port - 5900
+    if display < 0:
+        port, display = 5900 + 200 + os.getpid() % 500, 200 + os.getpid() % 500
+    vnc = f"127.0.0.1:{display}"
+    ws_port = None
+    if websocket:
+        ws_port = free_port()
+        vnc += f",websocket={ws_port}"
+    if password is not None:
+        vnc += ",password=on"
+    if lossy:
+        vnc += ",lossy=on"
+    qmp_path = str(workdir / "qmp.sock")
+    cmd = ["qemu-system-x86_64", "-nodefaults", "-vga", "std", "-display", "none", "-m", "32",
+           "-vnc", vnc, "-qmp", f"unix:{qmp_path},server,nowait", "-no-reboot"]
+    if still:
+        cmd += ["-drive", f"file={build_guest(workdir, width, height)},format=raw,if=ide"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = QemuServer(proc, 5900 + display, qmp_path, workdir, ws_port)
+    try:
+        wait_port(server.port, proc=proc)
+        if ws_port:
+            wait_port(ws_port, proc=proc)
+        for _ in range(100):
+            if os.path.exists(qmp_path):
+                break
+            time.sleep(0.05)
+        if password is not None:
+            server.qmp("change-vnc-password", password=password)
+        yield server
+    finally:
+        server.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def reference_picture(width: int, height: int, seed: int = 7) -> np.ndarray:
+    """Deterministic content with noise, gradients, flat areas and thin lines."""
+    rng = np.random.default_rng(seed)
+    img = np.zeros((height, width, 3), dtype=np.uint8)
+    h3 = height // 3
+    img[:h3] = rng.integers(0, 256, size=(h3, width, 3), dtype=np.uint8)
+    y, x = np.mgrid[h3 : 2 * h3, 0:width]
+    img[h3 : 2 * h3, :, 0] = x % 256
+    img[h3 : 2 * h3, :, 1] = y % 256
+    img[h3 : 2 * h3, :, 2] = (x ^ y) % 256
+    palette = np.array([[240, 240, 240], [48, 96, 192], [192, 48, 48], [48, 160, 64],
+                        [255, 255, 255], [224, 192, 64], [64, 64, 64], [160, 160, 255]], dtype=np.uint8)
+    y, x = np.mgrid[2 * h3 : height, 0:width]
+    img[2 * h3 :] = palette[((x >> 6) + (y >> 5)) & 7]
+    img[2 * h3 :][(y % 16 == 0) | (x % 32 == 0)] = (32, 32, 32)
+    return img
+
+
+@dataclass
+class XvncServer:
+    proc: subprocess.Popen[bytes]
+    display: int
+    port: int
+    workdir: Path
+
+    @property
+    def url(self) -> str:
+        return f"vnc://127.0.0.1:{self.port}"
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "DISPLAY": f":{self.display}"}
+
+    def show(self, img: np.ndarray) -> None:
+        """Put a picture on the root window (ImageMagick's display exits 1 even when it worked)."""
+        path = self.workdir / f"pic-{time.monotonic_ns()}.png"
+        Image.fromarray(img, "RGB").save(path)
+        subprocess.run(["display", "-window", "root", str(path)], env=self.env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+
+    def xwd(self) -> np.ndarray:
+        """The root window as the X server has it: (h, w, 3) uint8 RGB."""
+        raw = subprocess.run(["xwd", "-root", "-silent"], env=self.env, capture_output=True,
+                             check=True, timeout=60).stdout
+        png = subprocess.run(["convert", "xwd:-", "png:-"], input=raw, capture_output=True,
+                             check=True, timeout=60).stdout
+        from io import BytesIO
+
+        with Image.open(BytesIO(png)) as im:
+            return np.asarray(im.convert("RGB"))
+
+    def close(self) -> None:
+        _stop(self.proc)
+
+
+def _free_display() -> int:
+    for n in range(40, 200):
+        if not os.path.exists(f"/tmp/.X{n}-lock") and not os.path.exists(f"/tmp/.X11-unix/X{n}"):
+            return n
+    raise RuntimeError("no free X display number")
+
+
+@contextlib.contextmanager
+def xvnc(width: int = 800, height: int = 600, *, extra: tuple[str, ...] = ()) -> Iterator[XvncServer]:
+    workdir = Path(tempfile.mkdtemp(prefix="qvmrc-xvnc-"))
+    display = _free_display()
+    port = free_port()
+    cmd = ["Xvnc", f":{display}", "-geometry", f"{width}x{height}", "-depth", "24",
+           "-rfbport", str(port), "-SecurityTypes", "None", "-localhost", "-nolisten", "tcp",
+           "-AlwaysShared", "-ac", *extra]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = XvncServer(proc, display, port, workdir)
+    try:
+        wait_port(port, proc=proc)
+        yield server
+    finally:
+        server.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def websockify(target_port: int) -> Iterator[str]:
+    """websockify in front of a VNC server, as a stand-in for the backend's proxy."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "websockify", f"127.0.0.1:{port}", f"127.0.0.1:{target_port}"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_port(port, proc=proc)
+        yield f"ws://127.0.0.1:{port}"
+    finally:
+        _stop(proc)
