@@ -9,7 +9,7 @@ from __future__ import annotations
 try:  # cryptography >= 43 moved TripleDES here; K1=K2=K3 is single DES
     from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
 except ImportError:  # pragma: no cover - older cryptography
-    from cryptography.hazmat.primitives.ciphers.algorithms import TripleDES  # type: ignore[no-redef]
+    from cryptography.hazmat.primitives.ciphers.algorithms import TripleDES  # type: ignore[no-redef,unused-ignore]
 from cryptography.hazmat.primitives.ciphers import Cipher, modes
 
 _REVERSED = bytes(int(f"{i:08b}"[::-1], 2) for i in range(256))

@@ -87,8 +87,9 @@ def pixel_format_to_json(pf: PixelFormat) -> dict[str, Any]:
 
 def pixel_format_from_json(data: Any) -> PixelFormat:
     try:
-        pf = PixelFormat(**{k: (bool(v) if k in ("big_endian", "true_colour") else int(v))
-                            for k, v in data.items()})
+        fields: dict[str, Any] = {k: (bool(v) if k in ("big_endian", "true_colour") else int(v))
+                                  for k, v in data.items()}
+        pf = PixelFormat(**fields)
     except (TypeError, ValueError, AttributeError):
         raise ProtocolError("the recording's sidecar has an unreadable pixel format") from None
     pf.validate()

@@ -19,6 +19,9 @@ from qvmrc.errors import ProtocolError
 
 _NATIVE_LITTLE = sys.byteorder == "little"
 
+#: Anything np.frombuffer accepts.
+BytesLike = bytes | bytearray | memoryview | np.ndarray
+
 
 @dataclass(frozen=True)
 class PixelFormat:
@@ -146,7 +149,7 @@ class PixelConverter:
         b = _scale_table(pf.blue_max)[(raw >> pf.blue_shift) & pf.blue_max]
         return (r << 16) | (g << 8) | b
 
-    def pixels(self, data: bytes | bytearray | memoryview) -> np.ndarray:
+    def pixels(self, data: BytesLike) -> np.ndarray:
         """Wire pixels (``bpp`` bytes each) -> 1-D uint32 framebuffer values."""
         raw = np.frombuffer(data, dtype=self._dtype)
         if self._identity:
@@ -155,7 +158,7 @@ class PixelConverter:
             return self._lut[raw]
         return self._true_colour_values(raw.astype(np.uint32, copy=False))
 
-    def cpixels(self, data: bytes | bytearray | memoryview) -> np.ndarray:
+    def cpixels(self, data: BytesLike) -> np.ndarray:
         """ZRLE CPIXELs -> framebuffer values."""
         if self.cpixel_size == self.bpp:
             return self.pixels(data)
@@ -167,13 +170,13 @@ class PixelConverter:
             wide[:, :3] = src
         return self.pixels(wide.reshape(-1))
 
-    def tpixels(self, data: bytes | bytearray | memoryview) -> np.ndarray:
+    def tpixels(self, data: BytesLike) -> np.ndarray:
         """Tight TPIXELs (R, G, B bytes for 888 formats) -> framebuffer values."""
         if self.tpixel_size == self.bpp:
             return self.pixels(data)
         return rgb_bytes_to_fb(np.frombuffer(data, dtype=np.uint8).reshape(-1, 3))
 
-    def pixel(self, data: bytes | bytearray | memoryview) -> int:
+    def pixel(self, data: BytesLike) -> int:
         return int(self.pixels(data)[0])
 
     def encode(self, fb_values: np.ndarray) -> bytes:

@@ -56,7 +56,7 @@ class WebSocketTransport:
                 max_size=MAX_FRAME, max_queue=64, **kwargs,  # type: ignore[arg-type]
             )
         except websockets.exceptions.InvalidStatus as e:
-            raise _refusal(e.response.status_code, e.response.body or b"") from None
+            raise _refusal(e.response.status_code, bytes(e.response.body or b"")) from None
         except ssl_module.SSLCertVerificationError as e:
             raise TransportError(f"the server's TLS certificate is not trusted: {e.verify_message}") from None
         except (TimeoutError, OSError) as e:

@@ -13,11 +13,11 @@ def load_rgb(path: str) -> np.ndarray:
         return np.asarray(im.convert("RGB"))
 
 
-def quantize(img: np.ndarray, pixel_format: str) -> np.ndarray:
+def quantize(img: np.ndarray, pixel_format: str, server: str = "qemu") -> np.ndarray:
     """What a server's 8-bit RGB becomes after the trip through a smaller format.
 
-    Servers truncate each channel to the format's bits; the client expands it
-    back to 8 bits with rounding.
+    QEMU truncates each channel to the format's bits, TigerVNC rounds ((v*max+128)//255) to the
+    nearest level; the client expands it back to 8 bits with rounding.
     """
     if pixel_format in ("rgb888", "bgr888", "native"):
         return img
@@ -25,7 +25,8 @@ def quantize(img: np.ndarray, pixel_format: str) -> np.ndarray:
     out = np.empty_like(img)
     for i, mx in enumerate((pf.red_max, pf.green_max, pf.blue_max)):
         bits = mx.bit_length()
-        v = img[..., i].astype(np.uint32) >> (8 - bits)
+        c = img[..., i].astype(np.uint32)
+        v = c >> (8 - bits) if server == "qemu" else (c * mx + 128) // 255
         out[..., i] = ((v * 255 + mx // 2) // mx).astype(np.uint8)
     return out
 
