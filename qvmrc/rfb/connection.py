@@ -10,6 +10,7 @@ decode is in progress.
 from __future__ import annotations
 
 import struct
+import zlib
 from collections.abc import Sequence
 from enum import Enum, auto
 
@@ -146,6 +147,10 @@ class RFBClient:
         except (ProtocolError, AuthenticationError):
             self.state = State.CLOSED
             raise
+        except (ValueError, IndexError, KeyError, struct.error, zlib.error, OverflowError) as e:
+            # A decoder tripped over malformed data: still the server's fault.
+            self.state = State.CLOSED
+            raise ProtocolError(f"malformed data from the server ({type(e).__name__}: {e})") from e
 
     def next_events(self) -> list[ev.Event]:
         out = self._events
