@@ -44,6 +44,12 @@ def test_snapshot_through_websockify_equals_screendump(qemu_still, qemu_proxy, t
     _, dump = qemu_still
     got = snapshot(tmp_path, qemu_proxy, "--encodings", encoding, "--pixel-format", pixel_format)
     want = quantize(dump, pixel_format)
+    if encoding == "tightpng" and pixel_format != "rgb888":
+        # QEMU's full-colour PNGs carry its own 8-bit surface whatever the client's
+        # format; only palette rectangles are reduced. Each pixel is one or the other.
+        ok = np.all((got == want) | (got == dump), axis=-1)
+        assert ok.all(), describe_mismatch(got, want)
+        return
     assert np.array_equal(got, want), describe_mismatch(got, want)
 
 
@@ -80,7 +86,9 @@ def test_jpeg_snapshot_is_close_to_screendump(qemu_lossy, tmp_path, encoding):
     url, dump = qemu_lossy
     got = snapshot(tmp_path, url, "--encodings", encoding, "--jpeg-quality", "2")
     assert got.shape == dump.shape
-    assert psnr(got, dump) > 20
+    # The top third is pure noise, which no JPEG reproduces; judge the rest.
+    assert psnr(got[256:], dump[256:]) > 25
+    assert not np.array_equal(got, dump), "QEMU sent no JPEG at all"
 
 
 def test_vnc_password_is_accepted(tmp_path, monkeypatch):
