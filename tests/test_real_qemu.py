@@ -108,3 +108,40 @@ def test_wrong_vnc_password_gives_one_line_naming_authentication(tmp_path, monke
         assert len(err) == 1 and err[0].startswith("qvmrc: error:")
         assert "authentication" in err[0].lower()
         assert "wrong" not in err[0].split(":", 2)[-1] or "password" in err[0].lower()
+
+
+async def _colour_map_snapshot(url: str) -> np.ndarray:
+    import asyncio
+
+    from qvmrc.rfb.pixelformat import PixelFormat
+    from qvmrc.session import Session, SessionListener, SessionOptions
+
+    done = asyncio.Event()
+
+    class L(SessionListener):
+        def framebuffer_updated(self, update):
+            if update.bounds == (0, 0, 1024, 768) or (update.damage and len(update.damage) > 3):
+                done.set()
+
+    pf = PixelFormat(8, 8, False, False, 0, 0, 0, 0, 0, 0)
+    s = Session(url, SessionOptions(pixel_format=pf, encodings=("zrle",)), L())
+    task = asyncio.create_task(s.run())
+    await asyncio.wait_for(done.wait(), 30)
+    await asyncio.sleep(0.5)
+    await s.close()
+    await asyncio.gather(task, return_exceptions=True)
+    assert s.framebuffer is not None
+    return s.framebuffer.rgb_array()
+
+
+def test_colour_map_pixel_format_uses_the_servers_palette(qemu_still):
+    import asyncio
+
+    srv, dump = qemu_still
+    got = asyncio.run(_colour_map_snapshot(srv.url))
+    # QEMU's 256-entry map is 3-3-2 with levels placed in the top bits (no expansion).
+    want = dump.copy()
+    want[..., 0] &= 0xE0
+    want[..., 1] &= 0xE0
+    want[..., 2] &= 0xC0
+    assert np.array_equal(got, want), describe_mismatch(got, want)

@@ -83,3 +83,16 @@ def test_typed_text_arrives_exactly_punctuation_included(tmp_path):
             assert out.read_text() == TEXT + "\n"
         finally:
             term.kill()
+
+
+def test_wss_verifies_the_certificate_and_trusts_a_given_ca(tmp_path, capsys):
+    cert, key = servers.self_signed_cert(tmp_path)
+    with servers.xvnc(320, 240) as srv, servers.websockify(srv.port, cert=cert, key=key) as url:
+        assert url.startswith("wss://")
+        rc = main(["snapshot", url, "-o", str(tmp_path / "a.png")])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert rc != 0 and len(err) == 1 and "certificate" in err[0]
+        assert main(["snapshot", url, "-o", str(tmp_path / "b.png"), "--ca-file", str(cert)]) == 0
+        got = load_rgb(str(tmp_path / "b.png"))
+        assert np.array_equal(got, srv.xwd())
+

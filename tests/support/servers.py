@@ -268,14 +268,43 @@ def xvnc(width: int = 800, height: int = 600, *, extra: tuple[str, ...] = ()) ->
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def self_signed_cert(workdir: Path, host: str = "127.0.0.1") -> tuple[Path, Path]:
+    """A self-signed certificate for ``host`` (like a production appliance's)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=30))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(host))]), False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .sign(key, hashes.SHA256()))
+    cert_path = workdir / "cert.pem"
+    key_path = workdir / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
 @contextlib.contextmanager
-def websockify(target_port: int) -> Iterator[str]:
+def websockify(target_port: int, *, cert: Path | None = None, key: Path | None = None) -> Iterator[str]:
     """websockify in front of a VNC server, as a stand-in for the backend's proxy."""
     port = free_port()
     cmd = [sys.executable, "-m", "websockify", f"127.0.0.1:{port}", f"127.0.0.1:{target_port}"]
+    if cert is not None:
+        cmd += ["--cert", str(cert), "--key", str(key), "--ssl-only"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_port(port, proc=proc)
-        yield f"ws://127.0.0.1:{port}"
+        yield f"{'wss' if cert else 'ws'}://127.0.0.1:{port}"
     finally:
         _stop(proc)

@@ -1,16 +1,245 @@
-"""hextile (placeholder until its decoder lands)."""
+"""Hextile: the rectangle in 16x16 tiles, each raw or background + subrects.
+
+A tile starts with a subencoding byte: Raw (1), BackgroundSpecified (2),
+ForegroundSpecified (4), AnySubrects (8), SubrectsColoured (16). Background
+and foreground persist from tile to tile within one rectangle. The body has no
+length prefix, so the decoder keeps its progress (next tile, background,
+foreground) on ``self`` and parses a tile only once all its bytes are there:
+feeding one byte at a time costs O(1) per byte, not O(rectangle).
+
+Speed: the per-tile Python loop only reads headers. Painting is batched per
+call: tile backgrounds as one repeated row per tile row, raw tiles one slice
+each, and every subrectangle of the batch through :func:`rre.paint_rects`
+after a vectorised gather of their geometry bytes.
+"""
 
 from __future__ import annotations
+
+import numpy as np
 
 from qvmrc.errors import ProtocolError
 from qvmrc.rfb.buffer import ReadBuffer
 from qvmrc.rfb.encodings import numbers
 from qvmrc.rfb.encodings.base import DecodeContext, Decoder
+from qvmrc.rfb.encodings.rre import paint_rects
+from qvmrc.rfb.pixelformat import PixelConverter
+
+RAW = 1
+BACKGROUND = 2
+FOREGROUND = 4
+ANY_SUBRECTS = 8
+COLOURED = 16
+
+# Bytes one peek copies at most; a tile never needs more than 1 + 256 * 4 or
+# 1 + 8 + 1 + 255 * 6 bytes, so progress is always possible.
+_WINDOW = 1 << 16
+_CACHE_MAX = 4096
+
+
+def _geometry_table() -> np.ndarray:
+    """(x, y, w, h) of a subrectangle for each value of its two bytes."""
+    k = np.arange(1 << 16, dtype=np.int64)
+    xy, wh = k >> 8, k & 0xFF
+    return np.stack((xy >> 4, xy & 15, (wh >> 4) + 1, (wh & 15) + 1))
+
+
+_GEOMETRY = _geometry_table()
 
 
 class HextileDecoder(Decoder):
     encoding = numbers.HEXTILE
     name = "hextile"
 
+    def __init__(self) -> None:
+        # (x, y, w, h, next tile, background, foreground) of a rectangle in progress.
+        self._progress: tuple[int, int, int, int, int, int, int] | None = None
+        self._conv: PixelConverter | None = None
+        self._cache: dict[bytes, int] = {}
+
+    def reset(self) -> None:
+        self._progress = None
+        self._conv = None
+        self._cache = {}
+
+    def _pixel(self, raw: bytes) -> int:
+        """Wire PIXEL -> framebuffer value, cached (tiles repeat few colours)."""
+        v = self._cache.get(raw)
+        if v is None:
+            if len(self._cache) >= _CACHE_MAX:
+                self._cache.clear()
+            assert self._conv is not None
+            v = self._cache[raw] = self._conv.pixel(raw)
+        return v
+
     def decode(self, buf: ReadBuffer, x: int, y: int, w: int, h: int, ctx: DecodeContext) -> bool:
-        raise ProtocolError("hextile is not implemented yet")
+        conv = ctx.conv
+        if conv is not self._conv:
+            self._conv = conv
+            self._cache = {}
+        prog = self._progress
+        if prog is not None and prog[:4] == (x, y, w, h):
+            tile, bg, fg = prog[4], prog[5], prog[6]
+        else:
+            tile, bg, fg = 0, 0, 0
+        tiles_x = (w + 15) >> 4
+        total = tiles_x * ((h + 15) >> 4)
+        bpp = conv.bpp
+        max_tile = 1 + max(256 * bpp, 2 * bpp + 1 + 255 * (bpp + 2))
+        guess = 16384
+        try:
+            while tile < total:
+                avail = buf.available()
+                want = min(avail, (total - tile) * max_tile, max(guess, max_tile), _WINDOW)
+                if want == 0:
+                    break
+                data = buf.peek(want)
+                used, tile, bg, fg = self._batch(data, tile, total, tiles_x, bg, fg, x, y, w, h, ctx)
+                buf.skip(used)
+                if want == avail and tile < total:
+                    break  # the next tile's bytes have not all arrived
+                guess = want * 2
+        except (IndexError, ValueError) as e:
+            self._progress = None
+            raise ProtocolError(f"malformed Hextile rectangle: {e}") from None
+        except ProtocolError:
+            self._progress = None
+            raise
+        if tile < total:
+            self._progress = (x, y, w, h, tile, bg, fg)
+            return False
+        self._progress = None
+        return True
+
+    def _batch(
+        self, data: bytes, tile: int, total: int, tiles_x: int, bg: int, fg: int,
+        rx: int, ry: int, w: int, h: int, ctx: DecodeContext,
+    ) -> tuple[int, int, int, int]:
+        """Parse and paint the complete tiles in ``data``; return progress."""
+        bpp = ctx.conv.bpp
+        end = len(data)
+        pixel = self._pixel
+        first = tile
+        ty, tx = divmod(tile, tiles_x)
+        last_w = w - ((tiles_x - 1) << 4)
+        last_h = h - (((h + 15) >> 4) - 1 << 4)
+        last_ty = (h + 15) >> 4
+        tw = 16 if tx < tiles_x - 1 else last_w
+        th = 16 if ty < last_ty - 1 else last_h
+        p = 0
+        bgs: list[int] = []
+        raws: list[tuple[int, int, int, int, int]] = []
+        # Tiles with subrectangles, flattened: data offset, count, stride,
+        # colour (-1: coloured), tile x, tile y (rectangle relative), w, h.
+        subs: list[int] = []
+        while tile < total:
+            if p >= end:
+                break
+            sub = data[p]
+            if sub & RAW:
+                n = tw * th * bpp
+                if p + 1 + n > end:
+                    break
+                raws.append((p + 1, tx << 4, ty << 4, tw, th))
+                p += 1 + n
+            else:
+                if sub > 31:
+                    raise ProtocolError(f"Hextile tile has unknown subencoding bits {sub:#04x}")
+                q = p + 1
+                nbg = bg
+                nfg = fg
+                if sub & BACKGROUND:
+                    if q + bpp > end:
+                        break
+                    nbg = pixel(data[q : q + bpp])
+                    q += bpp
+                if sub & FOREGROUND:
+                    if q + bpp > end:
+                        break
+                    nfg = pixel(data[q : q + bpp])
+                    q += bpp
+                if sub & ANY_SUBRECTS:
+                    if q >= end:
+                        break
+                    n = data[q]
+                    q += 1
+                    stride = bpp + 2 if sub & COLOURED else 2
+                    if q + n * stride > end:
+                        break
+                    if n:
+                        subs += (q, n, stride, -1 if sub & COLOURED else nfg,
+                                 tx << 4, ty << 4, tw, th)
+                    q += n * stride
+                bg = nbg
+                fg = nfg
+                p = q
+            bgs.append(bg)
+            tile += 1
+            tx += 1
+            if tx == tiles_x:
+                tx = 0
+                ty += 1
+                th = 16 if ty < last_ty - 1 else last_h
+            tw = 16 if tx < tiles_x - 1 else last_w
+        if tile > first:
+            self._paint(data, first, tile, tiles_x, bgs, raws, subs, rx, ry, w, h, ctx)
+        return p, tile, bg, fg
+
+    def _paint(
+        self, data: bytes, first: int, stop: int, tiles_x: int, bgs: list[int],
+        raws: list[tuple[int, int, int, int, int]],
+        subs: list[int], rx: int, ry: int, w: int, h: int, ctx: DecodeContext,
+    ) -> None:
+        px = ctx.fb.pixels
+        conv = ctx.conv
+        # Backgrounds: one assignment per tile row of the batch.
+        row = first // tiles_x
+        while row * tiles_x < stop:
+            a = max(first, row * tiles_x)
+            b = min(stop, (row + 1) * tiles_x)
+            seg = bgs[a - first : b - first]
+            x0 = (a - row * tiles_x) << 4
+            x1 = min(w, (b - row * tiles_x) << 4)
+            y0 = ry + (row << 4)
+            y1 = ry + min((row + 1) << 4, h)
+            target = px[y0:y1, rx + x0 : rx + x1]
+            if seg.count(seg[0]) == len(seg):
+                target[...] = seg[0]
+            else:
+                target[...] = np.repeat(np.array(seg, dtype=np.uint32), 16)[: x1 - x0]
+            row += 1
+        for off, tx, ty, tw, th in raws:
+            px[ry + ty : ry + ty + th, rx + tx : rx + tx + tw] = (
+                conv.pixels(data[off : off + tw * th * conv.bpp]).reshape(th, tw))
+        if subs:
+            self._paint_subrects(data, subs, rx, ry, ctx)
+
+    @staticmethod
+    def _paint_subrects(
+        data: bytes, subs: list[int], rx: int, ry: int, ctx: DecodeContext,
+    ) -> None:
+        conv = ctx.conv
+        bpp = conv.bpp
+        arr = np.frombuffer(data, dtype=np.uint8)
+        info = np.array(subs, dtype=np.int64).reshape(-1, 8)
+        counts = info[:, 1]
+        strides = info[:, 2]
+        total = int(counts.sum())
+        owner = np.repeat(np.arange(len(info)), counts)
+        # Offset of each subrectangle's geometry bytes (after its colour).
+        first = np.cumsum(counts) - counts
+        geo = (info[:, 0] + strides - 2 - first * strides)[owner] + np.arange(total) * strides[owner]
+        colours = info[owner, 3].astype(np.uint32)
+        coloured = np.flatnonzero(info[owner, 3] < 0)
+        if len(coloured):
+            raw = arr[(geo[coloured] - bpp)[:, None] + np.arange(bpp)]
+            colours[coloured] = conv.pixels(raw.reshape(-1))
+        key = (arr[geo].astype(np.intp) << 8) | arr[geo + 1]
+        sx, sy, sw, sh = _GEOMETRY[:, key]
+        tiles = info[owner]
+        bad = (sx + sw > tiles[:, 6]) | (sy + sh > tiles[:, 7])
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise ProtocolError(
+                f"Hextile subrectangle {int(sw[i])}x{int(sh[i])}+{int(sx[i])}+{int(sy[i])} "
+                f"lies outside its {int(tiles[i, 6])}x{int(tiles[i, 7])} tile")
+        paint_rects(ctx.fb.pixels, sx + tiles[:, 4] + rx, sy + tiles[:, 5] + ry, sw, sh, colours)

@@ -1,11 +1,73 @@
-"""rre (placeholder until its decoder lands)."""
+"""RRE: a background pixel and a list of solid subrectangles.
+
+Wire body: ``u32 nsubrects``, background PIXEL, then ``nsubrects`` times
+(PIXEL, ``u16 x, y, w, h``) relative to the rectangle. The length is known
+after the first four bytes, so an incomplete body costs O(1) per call.
+
+Painting: a slice fill per subrectangle costs ~0.5 us of Python each, which is
+fine for a handful of big ones but dominates on desktop content (thousands of
+1-3 pixel strokes per strip). There :func:`paint_rects` expands all
+subrectangles into flat framebuffer indices with a few whole-array numpy calls
+and paints them with one fancy assignment. Hextile reuses it for its
+subrectangles.
+"""
 
 from __future__ import annotations
+
+import numpy as np
 
 from qvmrc.errors import ProtocolError
 from qvmrc.rfb.buffer import ReadBuffer
 from qvmrc.rfb.encodings import numbers
-from qvmrc.rfb.encodings.base import DecodeContext, Decoder
+from qvmrc.rfb.encodings.base import MAX_RECT_PAYLOAD, DecodeContext, Decoder
+
+# Below this many subrectangles a slice fill per subrectangle wins; above it
+# the vectorised expansion wins unless the subrectangles are large (measured
+# with bench/micro_decoders.py: the expansion costs ~25 us plus ~8 ns a pixel,
+# a slice fill ~0.5 us whatever its size).
+_LOOP_MAX = 24
+_LOOP_AREA_PER_RECT = 64
+
+
+def paint_rects(
+    pixels: np.ndarray,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    ws: np.ndarray,
+    hs: np.ndarray,
+    colours: np.ndarray,
+) -> None:
+    """Fill rectangles (absolute framebuffer coordinates) in list order.
+
+    Later rectangles win where they overlap, as the encodings require. The
+    caller has checked every rectangle lies inside ``pixels``. Inputs are
+    int64 arrays (coordinates) and a uint32 array (colours) of equal length.
+    """
+    n = len(xs)
+    if n == 0:
+        return
+    area = ws * hs
+    total = int(area.sum())
+    if n <= _LOOP_MAX or total >= n * _LOOP_AREA_PER_RECT:
+        for i in range(n):
+            x0 = int(xs[i])
+            y0 = int(ys[i])
+            pixels[y0 : y0 + int(hs[i]), x0 : x0 + int(ws[i])] = colours[i]
+        return
+    if total == 0:
+        return
+    stride = pixels.shape[1]
+    # One entry per subrectangle row, then one per pixel. A 1-D fancy
+    # assignment with repeated indices stores in index order (last wins);
+    # tests pin this for overlapping subrectangles.
+    row_rect = np.repeat(np.arange(n), hs)
+    first_row = np.cumsum(hs) - hs
+    row_in = np.arange(len(row_rect)) - np.repeat(first_row, hs)
+    row_start = (ys[row_rect] + row_in) * stride + xs[row_rect]
+    row_len = ws[row_rect]
+    first_pix = np.cumsum(row_len) - row_len
+    idx = np.repeat(row_start - first_pix, row_len) + np.arange(total)
+    pixels.reshape(-1)[idx] = np.repeat(colours, area)
 
 
 class RREDecoder(Decoder):
@@ -13,4 +75,33 @@ class RREDecoder(Decoder):
     name = "rre"
 
     def decode(self, buf: ReadBuffer, x: int, y: int, w: int, h: int, ctx: DecodeContext) -> bool:
-        raise ProtocolError("rre is not implemented yet")
+        conv = ctx.conv
+        bpp = conv.bpp
+        avail = buf.available()
+        if avail < 4 + bpp:
+            return False
+        n = buf.peek_u32()
+        rec = bpp + 8
+        size = 4 + bpp + n * rec
+        if size > MAX_RECT_PAYLOAD:
+            raise ProtocolError(f"RRE rectangle announces {n} subrectangles, more than QVMRC accepts")
+        if avail < size:
+            return False
+        buf.skip(4)
+        data = buf.read(size - 4)
+        px = ctx.fb.pixels
+        px[y : y + h, x : x + w] = conv.pixels(data[:bpp])[0]
+        if n == 0:
+            return True
+        table = np.frombuffer(data, dtype=np.uint8, offset=bpp).reshape(n, rec)
+        colours = conv.pixels(np.ascontiguousarray(table[:, :bpp]).reshape(-1))
+        geo = np.ascontiguousarray(table[:, bpp:]).view(">u2").astype(np.int64)
+        sx, sy, sw, sh = geo[:, 0], geo[:, 1], geo[:, 2], geo[:, 3]
+        bad = (sx + sw > w) | (sy + sh > h)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise ProtocolError(
+                f"RRE subrectangle {int(sw[i])}x{int(sh[i])}+{int(sx[i])}+{int(sy[i])} "
+                f"lies outside its {w}x{h} rectangle")
+        paint_rects(px, sx + x, sy + y, sw, sh, colours)
+        return True

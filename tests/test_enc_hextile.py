@@ -1,0 +1,165 @@
+"""Hextile decoding through RFBClient: every subencoding, resumable progress, bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qvmrc.errors import ProtocolError
+from tests.support.encode_basic import (
+    HEXTILE,
+    HX_ANY,
+    HX_BG,
+    HX_COLOURED,
+    HX_FG,
+    HX_RAW,
+    HextileEncoder,
+    Wire,
+    client,
+    decode,
+    desktop_image,
+    encode_hextile,
+    expected_fb,
+    fbu,
+    hextile_subrect,
+    photo_image,
+    rect,
+)
+
+FORMATS = ["rgb888", "bgr888", "rgb565", "bgr233"]
+
+
+def hand_built() -> tuple[bytes, np.ndarray]:
+    """A 40x20 rectangle (3x2 tiles, the right and bottom ones partial) using
+    every subencoding once, with background/foreground carried over."""
+    wire = Wire("rgb888")
+    A, B, C, D, E = 0x102030, 0xA0B0C0, 0x00FF00, 0xFF0000, 0x0000FF
+    want = np.zeros((20, 40), np.uint32)
+    body = bytearray()
+    # Tile (0,0) 16x16: background A only.
+    body += bytes([HX_BG]) + wire.pixel(A)
+    want[0:16, 0:16] = A
+    # Tile (1,0): background reused (A), foreground B, two mono subrects.
+    body += bytes([HX_FG | HX_ANY]) + wire.pixel(B) + bytes([2])
+    body += hextile_subrect(0, 0, 16, 1) + hextile_subrect(3, 4, 2, 5)
+    want[0:16, 16:32] = A
+    want[0:1, 16:32] = B
+    want[4:9, 19:21] = B
+    # Tile (2,0) 8x16 (partial): raw.
+    raw = (np.arange(16 * 8, dtype=np.uint32) * 0x010203).reshape(16, 8)
+    body += bytes([HX_RAW]) + wire.pixels(raw.ravel())
+    want[0:16, 32:40] = raw
+    # Tile (0,1) 16x4: new background C, foreground reused (B) after a raw tile.
+    body += bytes([HX_BG | HX_ANY]) + wire.pixel(C) + bytes([1]) + hextile_subrect(15, 3, 1, 1)
+    want[16:20, 0:16] = C
+    want[19, 15] = B
+    # Tile (1,1) 16x4: nothing specified: solid background C.
+    body += bytes([0])
+    want[16:20, 16:32] = C
+    # Tile (2,1) 8x4: coloured overlapping subrects; the later one wins.
+    body += bytes([HX_BG | HX_ANY | HX_COLOURED]) + wire.pixel(D) + bytes([2])
+    body += wire.pixel(E) + hextile_subrect(0, 0, 8, 4) + wire.pixel(A) + hextile_subrect(2, 1, 3, 2)
+    want[16:20, 32:40] = E
+    want[17:19, 34:37] = A
+    return fbu([rect(0, 0, 40, 20, HEXTILE, bytes(body))]), want
+
+
+@pytest.mark.parametrize("chunks", [None, "bytes", "random"])
+def test_every_subencoding_in_one_hand_built_rectangle(chunks: str | None) -> None:
+    stream, want = hand_built()
+    assert np.array_equal(decode(stream, "rgb888", 40, 20, chunks), want)
+
+
+@pytest.mark.parametrize("pf", FORMATS)
+@pytest.mark.parametrize("mode,reuse", [("auto", True), ("auto", False), ("raw", True), ("coloured", True)])
+def test_encoded_images_decode_exactly(pf: str, mode: str, reuse: bool) -> None:
+    wire = Wire(pf)
+    img = desktop_image(wire, 83, 70, seed=4)
+    img[40:70, 0:40] = photo_image(wire, 40, 30, seed=8)
+    body = HextileEncoder(wire, mode, reuse).encode(img[:, :80])
+    stream = fbu([rect(0, 0, 80, 70, HEXTILE, body), rect(80, 0, 3, 70, HEXTILE,
+                                                          encode_hextile(img[:, 80:], wire))])
+    want = expected_fb(pf, img)
+    for chunks in (None, "random", "bytes"):
+        assert np.array_equal(decode(stream, pf, 83, 70, chunks, seed=7), want)
+
+
+def test_encoder_exercises_every_subencoding() -> None:
+    """Guards the test data above: all tile kinds really occur."""
+    wire = Wire("rgb888")
+    img = desktop_image(wire, 83, 70, seed=4)
+    img[40:70, 0:40] = photo_image(wire, 40, 30, seed=8)
+    enc = HextileEncoder(wire)
+    seen = set()
+    bg = fg = None
+    for ty in range(0, 70, 16):
+        for tx in range(0, 80, 16):
+            tile_bytes, bg, fg = enc._tile(img[ty : ty + 16, tx : tx + 16], bg, fg)
+            seen.add(tile_bytes[0])
+    assert HX_RAW in seen and 0 in seen and HX_BG in seen
+    assert any(s & HX_COLOURED for s in seen)
+    assert any(s & HX_ANY and not s & HX_COLOURED for s in seen)
+    assert any(s & HX_FG for s in seen)
+
+
+def test_two_identical_rectangles_in_a_row_both_decode() -> None:
+    """Progress kept on the decoder must not leak into the next rectangle."""
+    wire = Wire("rgb565")
+    a = desktop_image(wire, 32, 32, seed=1)
+    b = desktop_image(wire, 32, 32, seed=2)
+    stream = fbu([rect(0, 0, 32, 32, HEXTILE, encode_hextile(a, wire)),
+                  rect(0, 0, 32, 32, HEXTILE, encode_hextile(b, wire))])
+    for chunks in (None, "bytes"):
+        assert np.array_equal(decode(stream, "rgb565", 32, 32, chunks), expected_fb("rgb565", b))
+
+
+def test_large_rectangle_byte_at_a_time_matches_whole() -> None:
+    wire = Wire("rgb888")
+    img = desktop_image(wire, 300, 120, seed=3)
+    stream = fbu([rect(0, 0, 300, 120, HEXTILE, encode_hextile(img, wire))])
+    whole = decode(stream, "rgb888", 300, 120)
+    assert np.array_equal(whole, expected_fb("rgb888", img))
+    assert np.array_equal(decode(stream, "rgb888", 300, 120, "bytes"), whole)
+
+
+def test_partial_tile_waits_and_keeps_earlier_tiles_painted() -> None:
+    wire = Wire("rgb888")
+    body = bytes([HX_BG]) + wire.pixel(5) + bytes([HX_RAW]) + wire.pixels([9] * 256)
+    stream = fbu([rect(0, 0, 32, 16, HEXTILE, body)])
+    c = client("rgb888", 32, 16)
+    c.receive_data(stream[:-10])
+    assert c.fb.pixels[0, 0] == 5  # first tile done, second still waiting
+    assert c.buffered < 256 * 4 + 1
+    c.receive_data(stream[-10:])
+    assert c.fb.pixels[15, 31] == 9 and c.buffered == 0
+
+
+def test_subrect_outside_its_tile_is_a_protocol_error() -> None:
+    wire = Wire("rgb888")
+    # The rectangle is 10 wide: a subrect 4 wide at x 8 leaves the tile.
+    body = bytes([HX_BG | HX_FG | HX_ANY]) + wire.pixel(1) + wire.pixel(2) + bytes([1])
+    body += hextile_subrect(8, 0, 4, 1)
+    for chunks in (None, "bytes"):
+        with pytest.raises(ProtocolError, match="outside"):
+            decode(fbu([rect(0, 0, 10, 10, HEXTILE, body)]), "rgb888", 16, 16, chunks)
+
+
+def test_unknown_subencoding_bits_are_a_protocol_error() -> None:
+    with pytest.raises(ProtocolError):
+        decode(fbu([rect(0, 0, 16, 16, HEXTILE, bytes([0x20]))]), "rgb888", 16, 16)
+
+
+def test_colour_map_format_uses_the_current_map() -> None:
+    """8 bpp colour map: pixel values go through SetColourMapEntries."""
+    from qvmrc.rfb.pixelformat import PixelFormat
+
+    pf = PixelFormat(8, 8, False, False, 0, 0, 0, 0, 0, 0)
+    c = client(pf, 16, 16)
+    cmap = b"\x01\x00\x00\x00\x00\x03" + b"\xff\xff\x00\x00\x00\x00" + b"\x00\x00\xff\xff\x00\x00" + b"\x00\x00\x00\x00\xff\xff"
+    c.receive_data(cmap)
+    body = bytes([HX_BG | HX_FG | HX_ANY, 0, 1, 1]) + hextile_subrect(0, 0, 16, 8)
+    c.receive_data(fbu([rect(0, 0, 16, 16, HEXTILE, body)]))
+    assert c.fb.pixels[0, 0] == 0x00FF00 and c.fb.pixels[15, 0] == 0xFF0000
+    c.receive_data(cmap[:6] + b"\x00\x00\x00\x00\xff\xff" + cmap[12:])
+    c.receive_data(fbu([rect(0, 0, 16, 16, HEXTILE, body)]))
+    assert c.fb.pixels[15, 0] == 0x0000FF
