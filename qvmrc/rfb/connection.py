@@ -9,6 +9,7 @@ decode is in progress.
 
 from __future__ import annotations
 
+import logging
 import struct
 import zlib
 from collections.abc import Sequence
@@ -26,6 +27,8 @@ from qvmrc.rfb.encodings.base import DecodeContext, Decoder
 from qvmrc.rfb.encodings.registry import make_decoders
 from qvmrc.rfb.framebuffer import Framebuffer, check_size
 from qvmrc.rfb.pixelformat import PRESETS, PixelConverter, PixelFormat, colour_map_table
+
+log = logging.getLogger(__name__)
 
 SECURITY_NONE = 1
 SECURITY_VNC = 2
@@ -349,6 +352,11 @@ class RFBClient:
         self._set_pixel_format(pf)
         if pf != server_pf:
             self._out += messages.set_pixel_format(pf)
+        if (self.name.startswith("QEMU") and pf.bits_per_pixel == 16 and pf.green_max < 32
+                and "zrle" in self._encoding_names and len(self._encoding_names) > 1):
+            # QEMU's 15-bit ZRLE writes raw tiles at one byte per pixel (w*h*(15/8)).
+            log.warning("QEMU sends broken ZRLE for 15-bit colour: not offering ZRLE")
+            self._encoding_names = tuple(n for n in self._encoding_names if n != "zrle")
         self._out += messages.set_encodings(self.encoding_list())
         self._out += messages.framebuffer_update_request(False, 0, 0, w, h)
         self.state = State.NORMAL
