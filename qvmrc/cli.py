@@ -180,6 +180,8 @@ async def resolve(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
         endpoint = await resolve_target(target, token=token, password=password, timeout=args.timeout,
                                         ssl=ssl_ctx)
         extra["password"] = endpoint.password
+        if endpoint.ssl_context is not None:
+            extra["ssl"] = endpoint.ssl_context
         return endpoint.url, extra
     if not lowered.startswith(("ws://", "wss://", "vnc://")):
         raise InvalidTarget(f"unsupported target {target[:80]!r}: use ws://, wss://, vnc://host:port "
