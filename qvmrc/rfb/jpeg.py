@@ -7,6 +7,10 @@ overhead dominates); Pillow is the fallback when simplejpeg is not
 installed. PyTurboJPEG was not considered further: its wheel is pure Python
 and needs the system's libturbojpeg, which QVMRC cannot count on.
 
+The fast integer IDCT (``fastdct``) is ~6% faster on Xvnc's photo traffic
+and its error is far below what JPEG quality levels already cost (the noVNC
+baseline in bench/ decodes with libjpeg-turbo's TJFLAG_FASTDCT too).
+
 libjpeg-turbo can write ``BGRX`` pixels, which on a little-endian machine
 are exactly the framebuffer's ``uint32`` ``0x??RRGGBB`` values (``XRGB`` on a
 big-endian one), so no channel shuffling is needed: only the pad byte, which
@@ -70,7 +74,7 @@ def decode_jpeg_into(data: bytes | bytearray | memoryview, out: np.ndarray,
         tmp = scratch.get(w * h) if scratch is not None else np.empty(w * h, dtype=np.uint32)
         try:
             # The buffer bounds the allocation: a larger image is refused here.
-            img = _sj.decode_jpeg(data, colorspace=_SJ_SPACE, buffer=tmp)
+            img = _sj.decode_jpeg(data, colorspace=_SJ_SPACE, buffer=tmp, fastdct=True)
         except (ValueError, RuntimeError, TypeError) as exc:
             raise ProtocolError(f"server sent a JPEG rectangle that does not decode: {exc}") from None
         if img.shape[0] != h or img.shape[1] != w:
