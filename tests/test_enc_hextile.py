@@ -163,3 +163,26 @@ def test_colour_map_format_uses_the_current_map() -> None:
     c.receive_data(cmap[:6] + b"\x00\x00\x00\x00\xff\xff" + cmap[12:])
     c.receive_data(fbu([rect(0, 0, 16, 16, HEXTILE, body)]))
     assert c.fb.pixels[15, 0] == 0x0000FF
+
+
+def test_deferred_subrects_respect_overlap_and_other_encodings():
+    """A later rectangle painting over an earlier Hextile one wins, whatever the batching."""
+    import struct
+
+    from qvmrc.rfb.connection import RFBClient
+    from qvmrc.rfb.pixelformat import PRESETS
+
+    c = RFBClient()
+    c.start_replay(32, 16, PRESETS["rgb888"])
+    red, blue, green = 0xFF0000, 0x0000FF, 0x00FF00
+    px = lambda v: struct.pack("<I", v)  # noqa: E731
+    # Hextile 16x16 tile: bg red, fg blue, one subrect covering the whole tile.
+    tile = bytes([2 | 4 | 8]) + px(red) + px(blue) + bytes([1, 0x00, 0xFF])
+    hextile = struct.pack(">HHHHi", 0, 0, 16, 16, 5) + tile
+    # A second Hextile rectangle over the same area: plain green background.
+    over = struct.pack(">HHHHi", 0, 0, 16, 16, 5) + bytes([2]) + px(green)
+    # Raw over the right half after a Hextile there.
+    hex2 = struct.pack(">HHHHi", 16, 0, 16, 16, 5) + tile
+    raw = struct.pack(">HHHHi", 16, 0, 16, 16, 0) + px(green) * 256
+    c.receive_data(struct.pack(">BxH", 0, 4) + hextile + over + hex2 + raw)
+    assert (c.fb.pixels == green).all()

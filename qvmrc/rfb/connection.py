@@ -474,6 +474,10 @@ class RFBClient:
                             f"outside the {fb.shape[1]}x{fb.shape[0]} screen")
                 rect = self._rect = (x, y, w, h, enc, decoder)
             x, y, w, h, enc, decoder = rect
+            pending = ctx.pending
+            if pending is not None and pending is not decoder:
+                ctx.pending = None
+                pending.flush(ctx)
             if decoder is None:
                 done = self._pseudo(x, y, w, h, enc)
                 if done is None:  # LastRect
@@ -550,6 +554,10 @@ class RFBClient:
             self._events.append(ev.DesktopResized(w, h))
 
     def _finish_update(self) -> None:
+        ctx = self._ctx
+        if ctx is not None and ctx.pending is not None:
+            pending, ctx.pending = ctx.pending, None
+            pending.flush(ctx)
         self.state = State.NORMAL
         damage = tuple(self._damage)
         bounds = None

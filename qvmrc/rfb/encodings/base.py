@@ -29,12 +29,15 @@ class DecodeContext:
     new cursor shape; the connection hands them out after the rectangle.
     """
 
-    __slots__ = ("fb", "conv", "events")
+    __slots__ = ("fb", "conv", "events", "pending")
 
     def __init__(self, fb: Framebuffer, conv: PixelConverter) -> None:
         self.fb = fb
         self.conv = conv
         self.events: list[Any] = []
+        #: A decoder holding deferred paint work; the connection calls its
+        #: ``flush`` before any other rectangle paints and at the update's end.
+        self.pending: Decoder | None = None
 
     @property
     def pixels(self) -> np.ndarray:
@@ -52,3 +55,6 @@ class Decoder:
 
     def reset(self) -> None:
         """Forget per-connection state (zlib streams, partial progress)."""
+
+    def flush(self, ctx: DecodeContext) -> None:
+        """Paint deferred work (decoders that batch across rectangles)."""

@@ -9,8 +9,11 @@ feeding one byte at a time costs O(1) per byte, not O(rectangle).
 
 Speed: the per-tile Python loop only reads headers. Painting is batched per
 call: tile backgrounds as one repeated row per tile row, raw tiles one slice
-each, and every subrectangle of the batch through :func:`rre.paint_rects`
-after a vectorised gather of their geometry bytes.
+each. Subrectangles are deferred across rectangles: Xvnc sends desktop changes
+as dozens of small strips per update, and the ~20 numpy calls of one
+vectorised subrectangle pass cost more than the pixels they paint, so the
+pass runs once per update (``flush``), or earlier when a new rectangle
+overlaps pending work, another encoding is about to paint, or much is queued.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ COLOURED = 16
 # 1 + 8 + 1 + 255 * 6 bytes, so progress is always possible.
 _WINDOW = 1 << 16
 _CACHE_MAX = 4096
+# Flush deferred subrectangles once this many bytes of tile data are queued.
+_PENDING_MAX = 4 << 20
 
 
 def _geometry_table() -> np.ndarray:
@@ -55,11 +60,49 @@ class HextileDecoder(Decoder):
         self._progress: tuple[int, int, int, int, int, int, int] | None = None
         self._conv: PixelConverter | None = None
         self._cache: dict[bytes, int] = {}
+        # Deferred subrectangles: tile data chunks, their flattened tile
+        # records (offsets into the joined chunks, absolute coordinates),
+        # and which framebuffer pixels pending rectangles cover.
+        self._pend_data: list[bytes] = []
+        self._pend_subs: list[int] = []
+        self._pend_base = 0
+        self._occupied: np.ndarray | None = None
 
     def reset(self) -> None:
         self._progress = None
         self._conv = None
         self._cache = {}
+        self._drop_pending()
+
+    def _drop_pending(self) -> None:
+        self._pend_data = []
+        self._pend_subs = []
+        self._pend_base = 0
+        if self._occupied is not None:
+            self._occupied.fill(False)
+
+    def flush(self, ctx: DecodeContext) -> None:
+        if self._pend_subs:
+            data = self._pend_data[0] if len(self._pend_data) == 1 else b"".join(self._pend_data)
+            subs = self._pend_subs
+            self._drop_pending()
+            self._paint_subrects(data, subs, 0, 0, ctx)
+        elif self._pend_data:
+            self._drop_pending()
+
+    def _claim(self, x: int, y: int, w: int, h: int, ctx: DecodeContext) -> None:
+        """Note a new rectangle's area; flush first if pending work lies under it."""
+        px = ctx.fb.pixels
+        occ = self._occupied
+        if occ is None or occ.shape != px.shape:
+            if self._pend_subs:
+                self.flush(ctx)
+            occ = self._occupied = np.zeros(px.shape, dtype=bool)
+        area = occ[y : y + h, x : x + w]
+        if self._pend_subs and area.any():
+            self.flush(ctx)
+            area = occ[y : y + h, x : x + w]
+        area.fill(True)
 
     def _pixel(self, raw: bytes) -> int:
         """Wire PIXEL -> framebuffer value, cached (tiles repeat few colours)."""
@@ -81,6 +124,11 @@ class HextileDecoder(Decoder):
             tile, bg, fg = prog[4], prog[5], prog[6]
         else:
             tile, bg, fg = 0, 0, 0
+            if buf.available() == 0:
+                return False
+            self._claim(x, y, w, h, ctx)
+            # Keep a progress record so a resumed call doesn't claim again.
+            self._progress = (x, y, w, h, 0, 0, 0)
         tiles_x = (w + 15) >> 4
         total = tiles_x * ((h + 15) >> 4)
         bpp = conv.bpp
@@ -100,9 +148,11 @@ class HextileDecoder(Decoder):
                 guess = want * 2
         except (IndexError, ValueError) as e:
             self._progress = None
+            self._drop_pending()
             raise ProtocolError(f"malformed Hextile rectangle: {e}") from None
         except ProtocolError:
             self._progress = None
+            self._drop_pending()
             raise
         if tile < total:
             self._progress = (x, y, w, h, tile, bg, fg)
@@ -118,6 +168,7 @@ class HextileDecoder(Decoder):
         bpp = ctx.conv.bpp
         end = len(data)
         pixel = self._pixel
+        base = self._pend_base
         first = tile
         ty, tx = divmod(tile, tiles_x)
         last_w = w - ((tiles_x - 1) << 4)
@@ -166,8 +217,8 @@ class HextileDecoder(Decoder):
                     if q + n * stride > end:
                         break
                     if n:
-                        subs += (q, n, stride, -1 if sub & COLOURED else nfg,
-                                 tx << 4, ty << 4, tw, th)
+                        subs += (base + q, n, stride, -1 if sub & COLOURED else nfg,
+                                 rx + (tx << 4), ry + (ty << 4), tw, th)
                     q += n * stride
                 bg = nbg
                 fg = nfg
@@ -211,7 +262,13 @@ class HextileDecoder(Decoder):
             px[ry + ty : ry + ty + th, rx + tx : rx + tx + tw] = (
                 conv.pixels(data[off : off + tw * th * conv.bpp]).reshape(th, tw))
         if subs:
-            self._paint_subrects(data, subs, rx, ry, ctx)
+            self._pend_data.append(data)
+            self._pend_subs += subs
+            self._pend_base += len(data)
+            ctx.pending = self
+            if self._pend_base >= _PENDING_MAX:
+                ctx.pending = None
+                self.flush(ctx)
 
     @staticmethod
     def _paint_subrects(
