@@ -58,6 +58,8 @@ class SessionOptions:
     timeout: float = 15.0
     threaded_decode: bool = True
     shared: bool = True
+    #: Framebuffer padding byte set to 0xff (for views that honour alpha).
+    opaque: bool = False
 
     def __repr__(self) -> str:
         return (f"SessionOptions(pixel_format={self.pixel_format!r}, encodings={list(self.encodings)!r}, "
@@ -181,6 +183,7 @@ class Session:
         self.conn = RFBClient(
             password=opts.password, pixel_format=opts.pixel_format, encodings=opts.encodings,
             jpeg_quality=opts.jpeg_quality, compress_level=opts.compress_level, shared=opts.shared,
+            opaque=opts.opaque,
         )
         writer: asyncio.Task[None] | None = None
         try:
@@ -349,13 +352,16 @@ class Session:
     def relative_pointer_event(self, dx: int, dy: int, buttons: int) -> None:
         if self.ready:
             assert self.conn is not None
-            # QEMU takes at most +-0x7FFF per event; split large jumps.
-            while dx or dy:
+            # QEMU takes at most +-0x7FFF per event; split large jumps. A
+            # button change without motion still needs its one event.
+            while True:
                 sx = max(-0x7FFF, min(0x7FFF, dx))
                 sy = max(-0x7FFF, min(0x7FFF, dy))
                 self._send(self.conn.relative_pointer_event(sx, sy, buttons))
                 dx -= sx
                 dy -= sy
+                if not (dx or dy):
+                    break
 
     def client_cut_text(self, text: str) -> None:
         if self.ready:

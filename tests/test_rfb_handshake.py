@@ -255,3 +255,11 @@ def test_scancode_key_uses_qemu_message_only_after_acknowledgement():
     c.receive_data(fbu(rect(0, 0, 4, 3, -258)))
     msg = c.scancode_key_event(True, 0xFFE4, 0xE01D)
     assert msg == bytes([255, 0, 0, 1]) + struct.pack(">II", 0xFFE4, 0x9D)
+
+
+def test_opaque_mode_sets_the_padding_byte_in_painted_areas_only():
+    c = RFBClient(opaque=True)
+    c.receive_data(handshake(width=4, height=3))
+    assert (c.fb.pixels == 0xFF000000).all()
+    c.receive_data(fbu(rect(0, 0, 1, 1, 0, struct.pack("<I", 0x123456))))
+    assert c.fb.pixels[0, 0] == 0xFF123456

@@ -43,6 +43,7 @@ MAX_NAME = 65536
 MAX_CUT_TEXT = 16 * 1024 * 1024
 MAX_CURSOR = 1024
 
+_ALPHA = np.uint32(0xFF000000)
 _RECT = struct.Struct(">HHHHi")
 _SERVER_INIT = struct.Struct(">HH16sI")
 _FBU = struct.Struct(">BxH")
@@ -88,6 +89,7 @@ class RFBClient:
         compress_level: int | None = None,
         shared: bool = True,
         auto_update: bool = True,
+        opaque: bool = False,
     ) -> None:
         self._password = password
         self._want_pf = pixel_format
@@ -103,6 +105,10 @@ class RFBClient:
         self.compress_level = compress_level
         self._shared = shared
         self.auto_update = auto_update
+        # Set the padding byte to 0xff in painted areas (for views whose
+        # surface honours alpha); done here, on the decoding thread, so the
+        # view never writes into pixels a decoder may be writing.
+        self.opaque = opaque
 
         self.state = State.VERSION
         self._buf = ReadBuffer()
@@ -349,6 +355,8 @@ class RFBClient:
             pf = PRESETS[self._want_pf]
         pf.validate()
         self.fb = Framebuffer(w, h)
+        if self.opaque:
+            self.fb.pixels.fill(_ALPHA)
         self._set_pixel_format(pf)
         if pf != server_pf:
             self._out += messages.set_pixel_format(pf)
@@ -550,7 +558,7 @@ class RFBClient:
     def _resize(self, w: int, h: int) -> None:
         check_size(w, h)
         if (w, h) != (self.fb.width, self.fb.height):
-            self.fb.resize(w, h)
+            self.fb.resize(w, h, fill=_ALPHA if self.opaque else 0)
             self._events.append(ev.DesktopResized(w, h))
 
     def _finish_update(self) -> None:
@@ -571,6 +579,10 @@ class RFBClient:
         self._events.append(ev.FramebufferUpdated(
             damage=damage, bounds=bounds, rects=self._nrects,
             encodings=dict(self._enc_counts), nbytes=nbytes))
+        if self.opaque and damage:
+            px = self.fb.pixels
+            for x, y, w, h in damage:
+                px[y : y + h, x : x + w] |= _ALPHA
         self._damage = []
         if self.auto_update:
             self._out += messages.framebuffer_update_request(

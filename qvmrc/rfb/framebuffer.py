@@ -39,11 +39,11 @@ class Framebuffer:
     def height(self) -> int:
         return int(self.pixels.shape[0])
 
-    def resize(self, width: int, height: int) -> None:
+    def resize(self, width: int, height: int, fill: int = 0) -> None:
         check_size(width, height)
         if (height, width) == self.pixels.shape:
             return
-        new = np.zeros((height, width), dtype=np.uint32)
+        new = np.full((height, width), fill, dtype=np.uint32)
         h = min(height, self.height)
         w = min(width, self.width)
         new[:h, :w] = self.pixels[:h, :w]
