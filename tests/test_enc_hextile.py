@@ -186,3 +186,29 @@ def test_deferred_subrects_respect_overlap_and_other_encodings():
     raw = struct.pack(">HHHHi", 16, 0, 16, 16, 0) + px(green) * 256
     c.receive_data(struct.pack(">BxH", 0, 4) + hextile + over + hex2 + raw)
     assert (c.fb.pixels == green).all()
+
+
+def test_runs_of_raw_tiles_paint_as_blocks_exactly():
+    """Photo content: every tile raw, including partial edge tiles and a colour-map format."""
+    import struct
+
+    import numpy as np
+
+    from qvmrc.rfb.connection import RFBClient
+    from qvmrc.rfb.pixelformat import PRESETS
+
+    rng = np.random.default_rng(5)
+    w, h = 50, 37
+    img = rng.integers(0, 1 << 24, size=(h, w), dtype=np.uint32)
+    body = b""
+    for ty in range(0, h, 16):
+        for tx in range(0, w, 16):
+            tile = img[ty : ty + 16, tx : tx + 16]
+            body += bytes([1]) + tile.astype("<u4").tobytes()
+    stream = struct.pack(">BxH", 0, 1) + struct.pack(">HHHHi", 3, 2, w, h, 5) + body
+    for step in (len(stream), 7, 1):
+        c = RFBClient()
+        c.start_replay(60, 40, PRESETS["rgb888"])
+        for i in range(0, len(stream), step):
+            c.receive_data(stream[i : i + step])
+        assert np.array_equal(c.fb.pixels[2 : 2 + h, 3 : 3 + w], img)

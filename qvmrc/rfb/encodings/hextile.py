@@ -178,7 +178,9 @@ class HextileDecoder(Decoder):
         th = 16 if ty < last_ty - 1 else last_h
         p = 0
         bgs: list[int] = []
-        raws: list[tuple[int, int, int, int, int]] = []
+        # Raw tiles as runs: (first payload offset, count, x, y, w, h). Back-to-back
+        # raw tiles in one tile row (photo content) are painted as one block.
+        raws: list[list[int]] = []
         # Tiles with subrectangles, flattened: data offset, count, stride,
         # colour (-1: coloured), tile x, tile y (rectangle relative), w, h.
         subs: list[int] = []
@@ -190,7 +192,13 @@ class HextileDecoder(Decoder):
                 n = tw * th * bpp
                 if p + 1 + n > end:
                     break
-                raws.append((p + 1, tx << 4, ty << 4, tw, th))
+                last = raws[-1] if raws else None
+                if (last is not None and last[5] == th and last[4] == 16 and tw == 16
+                        and last[3] == ty << 4 and last[2] + (last[1] << 4) == tx << 4
+                        and last[0] + last[1] * (n + 1) == p + 1):
+                    last[1] += 1
+                else:
+                    raws.append([p + 1, 1, tx << 4, ty << 4, tw, th])
                 p += 1 + n
             else:
                 if sub > 31:
@@ -237,7 +245,7 @@ class HextileDecoder(Decoder):
 
     def _paint(
         self, data: bytes, first: int, stop: int, tiles_x: int, bgs: list[int],
-        raws: list[tuple[int, int, int, int, int]],
+        raws: list[list[int]],
         subs: list[int], rx: int, ry: int, w: int, h: int, ctx: DecodeContext,
     ) -> None:
         px = ctx.fb.pixels
@@ -258,9 +266,19 @@ class HextileDecoder(Decoder):
             else:
                 target[...] = np.repeat(np.array(seg, dtype=np.uint32), 16)[: x1 - x0]
             row += 1
-        for off, tx, ty, tw, th in raws:
-            px[ry + ty : ry + ty + th, rx + tx : rx + tx + tw] = (
-                conv.pixels(data[off : off + tw * th * conv.bpp]).reshape(th, tw))
+        bpp = conv.bpp
+        for off, count, tx, ty, tw, th in raws:
+            nb = tw * th * bpp
+            if count == 1:
+                px[ry + ty : ry + ty + th, rx + tx : rx + tx + tw] = (
+                    conv.pixels(data[off : off + nb]).reshape(th, tw))
+                continue
+            # ``count`` payloads of nb bytes, each after a 1-byte tile header.
+            arr = np.frombuffer(data, dtype=np.uint8, count=count * (nb + 1) - 1, offset=off)
+            block = np.lib.stride_tricks.as_strided(arr, shape=(count, nb), strides=(nb + 1, 1))
+            vals = conv.pixels(np.ascontiguousarray(block).reshape(-1)).reshape(count, th, tw)
+            px[ry + ty : ry + ty + th, rx + tx : rx + tx + count * tw] = (
+                vals.transpose(1, 0, 2).reshape(th, count * tw))
         if subs:
             self._pend_data.append(data)
             self._pend_subs += subs
