@@ -130,6 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("open", help="open a console in the desktop app")
     p.add_argument("target", nargs="?", metavar="TARGET")
+    p.add_argument("--password-env", metavar="VAR", help="read the VNC password from this environment variable")
+    p.add_argument("--token-env", metavar="VAR", help="read the control plane's bearer token from this variable")
     p.add_argument("-v", "--verbose", action="store_true")
     return parser
 
@@ -386,7 +388,9 @@ def cmd_gui(args: argparse.Namespace, demo: bool = False) -> int:
         from qvmrc.ui.app import run_app
     except ImportError as e:
         raise QVMRCError(f"the desktop app is not available: {e}") from None
-    return run_app(target=getattr(args, "target", None), demo=demo)
+    token = _env_secret(getattr(args, "token_env", None), "bearer token")
+    password = _env_secret(getattr(args, "password_env", None), "VNC password")
+    return run_app(target=getattr(args, "target", None), demo=demo, token=token, password=password)
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -397,8 +401,9 @@ def _setup_logging(verbose: bool) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     commands = {"snapshot", "type", "record", "replay", "devserver", "demo", "open"}
-    # `qvmrc TARGET` opens the app with that console.
-    if argv and argv[0] not in commands and not argv[0].startswith("-"):
+    # `qvmrc [options] TARGET` opens the app with that console.
+    first = next((a for a in argv if not a.startswith("-")), None)
+    if first is not None and first not in commands and "--help" not in argv and "-h" not in argv:
         argv = ["open", *argv]
     parser = build_parser()
     args = parser.parse_args(argv)

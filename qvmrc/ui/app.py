@@ -1,0 +1,131 @@
+"""Start the desktop app: QApplication + qasync loop, the main window, `qvmrc demo` / `qvmrc TARGET`.
+
+Errors reach the user as a dialog or one line on stderr, never as a traceback:
+a missing display is checked before Qt would abort the process, and anything
+unexpected is logged (the debug panel has the details).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from types import TracebackType
+
+log = logging.getLogger("qvmrc.ui")
+
+DEMO_KEY = "demo"
+
+
+def _no_display_reason() -> str | None:
+    if sys.platform.startswith(("win", "darwin")) or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return "no display: DISPLAY and WAYLAND_DISPLAY are not set (the desktop app needs a screen)"
+
+
+def _setup_logging(handler: logging.Handler) -> None:
+    """Debug panel sees INFO (DEBUG with -v); stderr keeps what the CLI chose; secrets are scrubbed."""
+    from qvmrc.ui.logscrub import install
+
+    root = logging.getLogger()
+    before = root.level or logging.WARNING
+    for h in root.handlers:
+        if h.level == logging.NOTSET:
+            h.setLevel(before)
+    root.addHandler(handler)
+    root.setLevel(min(before, logging.INFO))
+    install(root)
+
+
+def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, value, tb)
+        return
+    log.error("unexpected error: %s: %s", kind.__name__, " ".join(str(value).split())[:300])
+    log.debug("details", exc_info=(kind, value, tb))
+
+
+def run_app(target: str | None = None, demo: bool = False, *, token: str | None = None,
+            password: str | None = None) -> int:
+    """Run the window until it closes; returns the process exit code."""
+    reason = _no_display_reason()
+    if reason:
+        sys.stderr.write(f"qvmrc: error: {reason}\n")
+        return 1
+    try:
+        import qasync
+        from PySide6.QtWidgets import QApplication
+    except ImportError as e:
+        sys.stderr.write(f"qvmrc: error: the desktop app needs PySide6 and qasync ({e})\n")
+        return 1
+
+    from qvmrc.ui.debug_panel import QtLogHandler
+    from qvmrc.ui.main_window import MainWindow, apply_theme
+    from qvmrc.ui.settings import SecretStore, SettingsStore
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("QVMRC")
+    app.setOrganizationName("LimiQuantix")
+    app.setDesktopFileName("qvmrc")
+    app.setQuitOnLastWindowClosed(False)
+
+    handler = QtLogHandler()
+    _setup_logging(handler)
+    old_hook = sys.excepthook
+    sys.excepthook = _excepthook
+
+    store = SettingsStore()
+    settings = store.load()
+    secrets = SecretStore()
+    apply_theme(settings)
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    window = MainWindow(settings, store, secrets, handler)
+    if store.warning:
+        sys.stderr.write(f"qvmrc: warning: {store.warning}\n")
+        window.notify("Settings", store.warning, error=False)
+    window.show()
+
+    async def main() -> int:
+        closed = asyncio.Event()
+        app.lastWindowClosed.connect(closed.set)
+        server = None
+        try:
+            if demo:
+                server = await _start_demo(window)
+            elif target:
+                window.open_string(target, token=token, password=password)
+            await closed.wait()
+        finally:
+            await window.close_all()
+            if server is not None:
+                server.close()
+                await server.wait_closed()
+        return 0
+
+    try:
+        with loop:
+            return loop.run_until_complete(main())
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        sys.excepthook = old_hook
+        logging.getLogger().removeHandler(handler)
+
+
+async def _start_demo(window: object) -> object:
+    """The demo VM in this process, opened in a tab like any other console."""
+    from qvmrc.demo import DemoServer
+    from qvmrc.ui.console_tab import ConsoleTarget
+
+    server = DemoServer()
+    port = await server.start("127.0.0.1", int(os.environ.get("QVMRC_DEMO_PORT", "0") or 0))
+    log.info("demo VM listening on vnc://127.0.0.1:%d", port)
+    window.open_target(ConsoleTarget(key=DEMO_KEY, title="Demo VM",  # type: ignore[attr-defined]
+                                     target=f"vnc://127.0.0.1:{port}"))
+    return server

@@ -1,0 +1,87 @@
+"""Clipboard sync between this machine and the VM (ClientCutText / ServerCutText).
+
+Only text, only the CLIPBOARD selection, and only while the user allows it.
+What the server sent is remembered so setting it locally is not echoed back
+to the server as if the user had copied it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QClipboard, QGuiApplication
+
+log = logging.getLogger(__name__)
+
+# RFB cut text is Latin-1 without extensions and servers cap it; a megabyte is plenty.
+MAX_CLIPBOARD = 1 << 20
+
+
+class _CutTextSink(Protocol):
+    @property
+    def ready(self) -> bool: ...
+
+    def client_cut_text(self, text: str) -> None: ...
+
+
+class ClipboardSync(QObject):
+    """One per console tab; ``session`` is swapped on every reconnect."""
+
+    def __init__(self, clipboard: QClipboard | None = None, enabled: bool = True,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.clipboard = clipboard or QGuiApplication.clipboard()
+        self.enabled = enabled
+        self.session: _CutTextSink | None = None
+        self._from_server: str | None = None
+        self._last_sent: str | None = None
+        self.clipboard.dataChanged.connect(self._local_changed)
+
+    def set_enabled(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def attach(self, session: _CutTextSink | None) -> None:
+        self.session = session
+        self._last_sent = None
+
+    def push_local(self) -> None:
+        """Send the local clipboard now (on connect, so a paste in the VM works at once)."""
+        self._send(self.clipboard.text())
+
+    def _local_changed(self) -> None:
+        text = self.clipboard.text()
+        if text == self._from_server:
+            return  # our own echo of the server's text
+        self._send(text)
+
+    def _send(self, text: str) -> None:
+        if not (self.enabled and text and self.session is not None and self.session.ready):
+            return
+        if len(text) > MAX_CLIPBOARD:
+            log.info("clipboard not sent to the VM: %d characters is more than %d", len(text), MAX_CLIPBOARD)
+            return
+        if text == self._last_sent:
+            return
+        self._last_sent = text
+        self.session.client_cut_text(text)
+        log.debug("sent %d characters of clipboard to the VM", len(text))
+
+    def server_text(self, text: str) -> None:
+        """The VM's cut text: put it on the local clipboard."""
+        if not self.enabled:
+            return
+        text = text[:MAX_CLIPBOARD]
+        self._from_server = text
+        self._last_sent = text  # the server has it already
+        if self.clipboard.text() != text:
+            self.clipboard.setText(text)
+        log.debug("received %d characters of clipboard from the VM", len(text))
+
+    def close(self) -> None:
+        try:
+            self.clipboard.dataChanged.disconnect(self._local_changed)
+        except (RuntimeError, TypeError):
+            pass
+        self.session = None

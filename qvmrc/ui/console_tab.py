@@ -1,0 +1,874 @@
+"""One console in a tab: toolbar, view, state overlay, status bar, and the reconnect loop.
+
+The tab owns the life of its console: resolve the target (control plane
+GetConsole + preflight for saved VMs and deep links), run a Session, and when
+it ends show why and reconnect with backoff. A fresh Session is made for each
+attempt; the view keeps the previous session (and so the last frame, dimmed)
+until the new one has connected, so the user never stares at a black box.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QResizeEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSizePolicy,
+    QStatusBar,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qvmrc.errors import AuthenticationError, ConsoleUnavailable, InvalidTarget, QVMRCError
+from qvmrc.rfb import events as ev
+from qvmrc.session import Session, SessionListener, SessionOptions, SessionState, backoff_delays
+from qvmrc.ui import dialogs
+from qvmrc.ui.clipboard import ClipboardSync
+from qvmrc.ui.logscrub import register_secret
+from qvmrc.ui.power import ACTIONS, PowerController, available
+from qvmrc.ui.settings import ControlPlane, SavedVM, Settings, display_url
+
+log = logging.getLogger(__name__)
+
+TYPE_CLIPBOARD_LIMIT = 4096
+TYPE_CLIPBOARD_CONFIRM = 200
+NOT_RUNNING_RECHECK_S = 10.0
+try:
+    from qvmrc.ui.keyboard import SEND_KEY_NAMES as SEND_KEYS
+except ImportError:  # pragma: no cover - the keyboard module is not built yet
+    SEND_KEYS = ("Ctrl+Alt+Del", "Ctrl+Alt+Backspace", *(f"Ctrl+Alt+F{i}" for i in range(1, 13)),
+                 "PrintScreen", "SysRq")
+try:
+    from qvmrc.ui.keyboard import TYPE_CONFIRM_THRESHOLD as TYPE_CLIPBOARD_CONFIRM
+    from qvmrc.ui.keyboard import TYPE_TEXT_LIMIT as TYPE_CLIPBOARD_LIMIT
+except ImportError:  # pragma: no cover
+    pass
+SCALE_LABELS = (("Fit", "fit"), ("Fill", "fill"), ("1:1", "1:1"))
+
+
+def _view_class() -> type[QWidget]:
+    try:
+        from qvmrc.ui.console_view import ConsoleView
+    except ImportError as e:  # the full view is not built yet: keep the app usable
+        log.debug("using the basic console view (%s)", e)
+        from qvmrc.ui.basic_view import BasicConsoleView
+
+        return BasicConsoleView
+    return ConsoleView  # type: ignore[no-any-return]
+
+
+# ------------------------------------------------------------------ targets
+
+
+@dataclass
+class ConsoleTarget:
+    """What a tab connects to. ``key`` identifies the VM so a second open focuses the tab."""
+
+    key: str
+    title: str
+    target: str  # ws://, wss://, vnc:// or a qvmrc:// deep link
+    cp: ControlPlane | None = None
+    vm_id: str | None = None
+    fullscreen: bool = False
+    password: str | None = field(default=None, repr=False)  # known VNC password (link/demo), memory only
+    token: str | None = field(default=None, repr=False)
+
+    @property
+    def has_control_plane(self) -> bool:
+        return self.cp is not None and bool(self.vm_id)
+
+
+def vm_key(base_url: str, vm_id: str) -> str:
+    return f"{base_url.rstrip('/').lower()}#{vm_id}"
+
+
+def target_for_vm(cp: ControlPlane, vm: SavedVM) -> ConsoleTarget:
+    link = "qvmrc://connect?" + urlencode({"url": cp.url, "vmId": vm.id, "vmName": vm.name or vm.id})
+    return ConsoleTarget(key=vm_key(cp.url, vm.id), title=vm.label, target=link, cp=cp, vm_id=vm.id)
+
+
+def target_from_string(text: str, settings: Settings | None = None) -> ConsoleTarget:
+    """A TARGET from the command line or a dialog; deep links are matched to saved control planes."""
+    text = text.strip()
+    from qvmrc.controlplane.deeplink import is_deep_link, parse_deep_link
+
+    if is_deep_link(text):
+        link = parse_deep_link(text)  # raises InvalidTarget with one line
+        cp = None
+        if settings is not None:
+            base = link.base_url.rstrip("/").lower()
+            cp = next((c for c in settings.control_planes if c.url.rstrip("/").lower() == base), None)
+        if cp is None:
+            cp = ControlPlane(url=link.base_url, name=display_url(link.base_url))
+        register_secret(link.password)
+        return ConsoleTarget(key=vm_key(link.base_url, link.vm_id), title=link.vm_name or link.vm_id,
+                             target=text, cp=cp, vm_id=link.vm_id, fullscreen=link.fullscreen)
+    lowered = text.lower()
+    if not lowered.startswith(("ws://", "wss://", "vnc://")):
+        raise InvalidTarget(f"unsupported target {text[:80]!r}: use ws://, wss://, vnc://host:port "
+                            "or a qvmrc:// link")
+    shown = display_url(text)
+    return ConsoleTarget(key=shown.lower(), title=shown.split("://", 1)[1].rstrip("/"), target=text)
+
+
+# ------------------------------------------------------------------- bridge
+
+
+class SessionBridge(QObject, SessionListener):
+    """The session's listener: forwards to the view directly, and to the tab as signals."""
+
+    stateChanged = Signal(object, str)
+    connectedInfo = Signal(object)
+    sizeChanged = Signal(int, int)
+    nameChanged = Signal(str)
+    cutText = Signal(str)
+
+    def __init__(self, tab: ConsoleTab, session_ref: Callable[[], Session | None]) -> None:
+        QObject.__init__(self, tab)
+        self.tab = tab
+        self._session = session_ref
+
+    @property
+    def view(self) -> Any:
+        return self.tab.view
+
+    def state_changed(self, state: SessionState, detail: str) -> None:
+        self.stateChanged.emit(state, detail)
+
+    def connected(self, info: ev.Connected) -> None:
+        # Only now the new session replaces the old one in the view: its frame stays until here.
+        self.view.set_session(self._session())
+        self.view.desktop_resized(info.width, info.height)
+        self.connectedInfo.emit(info)
+        self.sizeChanged.emit(info.width, info.height)
+
+    def framebuffer_updated(self, update: ev.FramebufferUpdated) -> None:
+        self.view.framebuffer_updated(update)
+
+    def desktop_resized(self, width: int, height: int) -> None:
+        self.view.desktop_resized(width, height)
+        self.sizeChanged.emit(width, height)
+
+    def cursor_changed(self, cursor: ev.CursorShape) -> None:
+        self.view.cursor_changed(cursor)
+
+    def pointer_mode_changed(self, absolute: bool) -> None:
+        self.view.pointer_mode_changed(absolute)
+
+    def bell(self) -> None:
+        QApplication.beep()
+
+    def clipboard(self, text: str) -> None:
+        self.cutText.emit(text)
+
+    def name_changed(self, name: str) -> None:
+        self.nameChanged.emit(name)
+
+    async def password_needed(self) -> str | None:
+        return await self.tab.ask_password()
+
+
+# ------------------------------------------------------------------ overlay
+
+
+class StateOverlay(QFrame):
+    """The centred panel over the (dimmed) console: what is happening and what you can do."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("stateOverlay")
+        self.setStyleSheet(
+            "#stateOverlay { background: rgba(20, 24, 32, 225); border: 1px solid rgba(255,255,255,60);"
+            " border-radius: 10px; }"
+            "#stateOverlay QLabel { color: #f0f2f6; background: transparent; }"
+            "#stateOverlay QPushButton { padding: 5px 16px; }")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(24, 18, 24, 18)
+        self.title = QLabel()
+        f = self.title.font()
+        f.setPointSizeF(f.pointSizeF() * 1.35)
+        f.setBold(True)
+        self.title.setFont(f)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.title)
+        lay.addWidget(self.detail)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.buttons: dict[str, QPushButton] = {}
+        for key, label in (("start", "Start VM"), ("retry", "Retry now"), ("reconnect", "Reconnect"),
+                           ("cancel", "Cancel")):
+            b = QPushButton(label)
+            b.setObjectName(f"overlay_{key}")
+            b.hide()
+            self.buttons[key] = b
+            row.addWidget(b)
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.hide()
+
+    def show_state(self, title: str, detail: str = "", buttons: tuple[str, ...] = ()) -> None:
+        self.title.setText(title)
+        self.detail.setText(detail)
+        self.detail.setVisible(bool(detail))
+        for k, b in self.buttons.items():
+            b.setVisible(k in buttons)
+        self.show()
+        self.raise_()
+        self.reposition()
+
+    def reposition(self) -> None:
+        p = self.parentWidget()
+        if p is None:
+            return
+        width = min(max(360, p.width() // 2), max(200, p.width() - 40))
+        self.setFixedWidth(width)
+        self.adjustSize()
+        self.move((p.width() - self.width()) // 2, (p.height() - self.height()) // 2)
+
+    def text(self) -> str:
+        return self.title.text() + ("\n" + self.detail.text() if self.detail.text() else "")
+
+
+class _ConsoleArea(QWidget):
+    """Holds the view and keeps the overlay centred on it."""
+
+    def __init__(self, view: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        try:
+            from qvmrc.ui.console_view import ConsoleArea, ConsoleView
+        except ImportError:  # pragma: no cover - basic_view fallback
+            ConsoleArea = ConsoleView = None  # type: ignore[assignment,misc]
+        if ConsoleView is not None and isinstance(view, ConsoleView):
+            # A scroll area gives 1:1 mode its scroll bars.
+            lay.addWidget(ConsoleArea(view, self))
+        else:
+            lay.addWidget(view)
+        self.overlay = StateOverlay(self)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.overlay.reposition()
+
+
+# ---------------------------------------------------------------------- tab
+
+SessionFactory = Callable[[str, SessionOptions, SessionListener], Any]
+Resolver = Callable[["ConsoleTarget"], Awaitable[Any]]
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class ConsoleTab(QWidget):
+    """A console with its own connection loop. Call :meth:`start` once a loop runs; :meth:`close_console` to end."""
+
+    titleChanged = Signal(str)
+    fullscreenRequested = Signal()
+    notification = Signal(str, str, bool)
+    recordingChanged = Signal(bool)
+    stateTextChanged = Signal(str)
+
+    def __init__(self, target: ConsoleTarget, settings: Settings, *,
+                 power: PowerController | None = None,
+                 session_factory: SessionFactory | None = None,
+                 resolver: Resolver | None = None,
+                 sleep: Sleep | None = None,
+                 password_prompt: Callable[[], Awaitable[str | None]] | None = None,
+                 view: QWidget | None = None,
+                 delays: Callable[[], Iterator[float]] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.target = target
+        self.settings = settings
+        self.power = power
+        self._session_factory: SessionFactory = session_factory or Session
+        self._resolver = resolver or _resolve
+        self._sleep: Sleep = sleep or asyncio.sleep
+        self._password_prompt = password_prompt
+        self._delays = delays or backoff_delays
+        self.session: Any = None
+        self.state = SessionState.IDLE
+        self.vm_state = ""
+        self._task: asyncio.Task[None] | None = None
+        self._wake: asyncio.Future[str] | None = None
+        self._closed = False
+        self._restart = False
+        self._ever_connected = False
+        self._password: str | None = target.password
+        self._record_path: str | None = None
+        self._recording = False
+        self._server_name = ""
+        self._last_error = ""
+        self._in_session = False
+
+        self.view: Any = view if view is not None else _view_class()()
+        self.view.setObjectName("consoleView")
+        if hasattr(self.view, "force_opaque"):
+            self.view.force_opaque = False
+        self.view.scale_mode = settings.scale_mode
+        self.view.smooth = settings.smooth_scaling
+        self.bridge = SessionBridge(self, lambda: self.session)
+        self.clipboard = ClipboardSync(enabled=settings.clipboard_sync, parent=self)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        self.toolbar = self._build_toolbar()
+        lay.addWidget(self.toolbar)
+        self.area = _ConsoleArea(self.view, self)
+        self.overlay = self.area.overlay
+        lay.addWidget(self.area, 1)
+        self.status = self._build_status()
+        lay.addWidget(self.status)
+
+        o = self.overlay.buttons
+        o["retry"].clicked.connect(lambda: self._poke("retry"))
+        o["reconnect"].clicked.connect(lambda: self._poke("retry"))
+        o["cancel"].clicked.connect(lambda: self._poke("cancel"))
+        o["start"].clicked.connect(lambda: self._poke("start"))
+        self.bridge.stateChanged.connect(self._on_state)
+        self.bridge.connectedInfo.connect(self._on_connected)
+        self.bridge.sizeChanged.connect(lambda w, h: self.size_label.setText(f"{w} × {h}"))
+        self.bridge.nameChanged.connect(self._on_name)
+        self.bridge.cutText.connect(self.clipboard.server_text)
+        if hasattr(self.view, "pointerModeText"):
+            self.view.pointerModeText.connect(self.pointer_label.setText)
+        if hasattr(self.view, "grabChanged") and not hasattr(self.view, "pointerModeText"):
+            self.view.grabChanged.connect(self._on_grab)  # the view's mode text already says it
+        self._show("Connecting…", self._where())
+
+    # ------------------------------------------------------------ widgets
+
+    def _build_toolbar(self) -> QToolBar:
+        tb = QToolBar()
+        tb.setObjectName("consoleToolbar")
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        tb.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        tb.addWidget(QLabel(" Scale "))
+        self.scale_box = QComboBox()
+        self.scale_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        for label, mode in SCALE_LABELS:
+            self.scale_box.addItem(label, mode)
+        self.scale_box.setCurrentIndex(max(0, self.scale_box.findData(self.settings.scale_mode)))
+        self.scale_box.currentIndexChanged.connect(lambda _: self.set_scale_mode(self.scale_box.currentData()))
+        tb.addWidget(self.scale_box)
+        self.smooth_action = tb.addAction("Smooth")
+        self.smooth_action.setCheckable(True)
+        self.smooth_action.setChecked(self.settings.smooth_scaling)
+        self.smooth_action.setToolTip("Smooth scaling (off: sharp pixels)")
+        self.smooth_action.toggled.connect(self._set_smooth)
+        self.fullscreen_action = tb.addAction("Fullscreen")
+        self.fullscreen_action.setToolTip("Fullscreen (F11)")
+        self.fullscreen_action.triggered.connect(self.fullscreenRequested.emit)
+        tb.addSeparator()
+
+        self.keys_button = QToolButton()
+        self.keys_button.setText("Send key")
+        self.keys_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.keys_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        keys_menu = QMenu(self.keys_button)
+        for combo in SEND_KEYS:
+            a = keys_menu.addAction(combo)
+            a.triggered.connect(lambda _=False, c=combo: self.send_keys(c))
+        self.keys_button.setMenu(keys_menu)
+        tb.addWidget(self.keys_button)
+        self.type_action = tb.addAction("Type clipboard")
+        self.type_action.setToolTip("Type the local clipboard's text as key presses (for BIOS and installers)")
+        self.type_action.triggered.connect(self._type_clipboard_clicked)
+        self.view_only_action = tb.addAction("View only")
+        self.view_only_action.setCheckable(True)
+        self.view_only_action.setToolTip("Send no keyboard or mouse input")
+        self.view_only_action.toggled.connect(self._set_view_only)
+        tb.addSeparator()
+
+        self.power_button = QToolButton()
+        self.power_button.setText("Power")
+        self.power_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.power_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.power_menu = QMenu(self.power_button)
+        self.power_actions: dict[str, QAction] = {}
+        for key, action in ACTIONS.items():
+            a = self.power_menu.addAction(action.label + ("…" if action.confirm else ""))
+            a.triggered.connect(lambda _=False, k=key: self._power_clicked(k))
+            self.power_actions[key] = a
+        self.power_menu.aboutToShow.connect(self._update_power_menu)
+        self.power_button.setMenu(self.power_menu)
+        self.power_button.setEnabled(self.target.has_control_plane and self.power is not None)
+        if not self.power_button.isEnabled():
+            self.power_button.setToolTip("Power actions need a control plane (this console was opened by URL)")
+        tb.addWidget(self.power_button)
+        tb.addSeparator()
+        self.screenshot_action = tb.addAction("Screenshot…")
+        self.screenshot_action.setToolTip("Save the console as a PNG")
+        self.screenshot_action.triggered.connect(self._screenshot_clicked)
+        self.record_action = tb.addAction("Record")
+        self.record_action.setCheckable(True)
+        self.record_action.setToolTip("Record the session to an FBS file for a bug report")
+        self.record_action.triggered.connect(self._record_clicked)
+        return tb
+
+    def _build_status(self) -> QStatusBar:
+        sb = QStatusBar()
+        sb.setSizeGripEnabled(False)
+        self.state_label = QLabel("")
+        self.size_label = QLabel("")
+        self.pointer_label = QLabel("")
+        self.grab_label = QLabel("")
+        sb.addWidget(self.state_label, 1)
+        for w in (self.grab_label, self.pointer_label, self.size_label):
+            w.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+            sb.addPermanentWidget(w)
+        return sb
+
+    # -------------------------------------------------------------- state
+
+    def _where(self) -> str:
+        if self.target.has_control_plane and self.target.cp is not None:
+            return f"{self.target.title} on {self.target.cp.label}"
+        return display_url(self.target.target)
+
+    def _show(self, title: str, detail: str = "", buttons: tuple[str, ...] = ()) -> None:
+        self.overlay.show_state(title, detail, buttons)
+        self.view.dimmed = True
+        self.state_label.setText(title if not detail else f"{title} {detail}")
+        self.stateTextChanged.emit(self.overlay.text())
+
+    def _hide_overlay(self) -> None:
+        self.overlay.hide()
+        self.view.dimmed = False
+
+    def overlay_text(self) -> str:
+        return "" if self.overlay.isHidden() else self.overlay.text()
+
+    def _on_state(self, state: SessionState, detail: str) -> None:
+        self.state = state
+        if state is SessionState.CONNECTING:
+            self._show("Connecting…", self._where())
+        elif state is SessionState.AUTHENTICATING:
+            self._show("Authenticating…", self._where())
+        elif state is SessionState.CONNECTED:
+            self._ever_connected = True
+            self._hide_overlay()
+            self.state_label.setText(f"Connected to {detail or self._where()}")
+            self.stateTextChanged.emit("")
+
+    def _on_connected(self, info: ev.Connected) -> None:
+        self._server_name = info.name
+        self.clipboard.attach(self.session)
+        self.clipboard.push_local()
+        self.view.setFocus()
+        log.info("console %s connected: %dx%d, %s", self.target.title, info.width, info.height,
+                 info.pixel_format.describe())
+
+    def _on_name(self, name: str) -> None:
+        self._server_name = name
+
+    def _on_grab(self, grabbed: bool) -> None:
+        hotkey = getattr(self.view, "release_hotkey_text", "") or "Ctrl+Alt"
+        self.grab_label.setText(f"Input grabbed — press {hotkey} to release" if grabbed else "")
+
+    # --------------------------------------------------------- connection
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.ensure_future(self._connect_loop())
+
+    @property
+    def task(self) -> asyncio.Task[None] | None:
+        return self._task
+
+    def _poke(self, what: str) -> None:
+        if self._closed:
+            what = "closed"
+        if self._wake is not None and not self._wake.done():
+            self._wake.set_result(what)
+
+    async def _wait_user(self, timeout: float | None = None) -> str:
+        """Wait for an overlay button (or ``timeout`` seconds: returns "timeout")."""
+        if self._closed:
+            return "closed"
+        loop = asyncio.get_running_loop()
+        self._wake = loop.create_future()
+        waits: set[asyncio.Future[Any]] = {self._wake}
+        sleeper = asyncio.ensure_future(self._sleep(timeout)) if timeout is not None else None
+        if sleeper is not None:
+            waits.add(sleeper)
+        try:
+            done, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if sleeper is not None and not sleeper.done():
+                sleeper.cancel()
+        if self._wake in done:
+            return self._wake.result()
+        return "timeout"
+
+    async def _countdown(self, delay: float, attempt: int) -> str:
+        """Show the reconnect countdown; returns "retry" (time up or Retry now) or "cancel"."""
+        remaining = delay
+        while remaining > 1e-6:
+            n = max(1, math.ceil(remaining - 1e-6))
+            self._show(f"Disconnected — reconnecting in {n} s (attempt {attempt})", self._last_error,
+                       ("retry", "cancel"))
+            step = remaining - (n - 1) if remaining > n - 1 else remaining
+            what = await self._wait_user(step)
+            if what != "timeout":
+                return what
+            remaining -= step
+        return "retry"
+
+    async def _connect_loop(self) -> None:
+        delays = self._delays()
+        retry = 0  # reconnect attempts since the last successful connection
+        try:
+            while not self._closed:
+                outcome = await self._attempt()
+                if self._closed:
+                    return
+                if outcome == "restart":
+                    continue
+                if outcome in ("connected-then-lost", "not-running", "auth", "fatal"):
+                    delays, retry = self._delays(), 0
+                if outcome in ("not-running", "auth", "fatal"):
+                    continue  # the user already chose (or the VM state is re-checked)
+                retry += 1
+                if self.settings.reconnect:
+                    what = await self._countdown(next(delays), retry)
+                    if self._closed:
+                        return
+                    if what != "cancel":
+                        continue
+                    detail = "Reconnecting was cancelled." + (f" {self._last_error}" if self._last_error else "")
+                else:
+                    detail = self._last_error
+                self._show("Disconnected", detail, ("reconnect",))
+                await self._wait_user()
+                delays, retry = self._delays(), 0
+        except asyncio.CancelledError:
+            pass
+        except Exception:  # a bug must not kill the tab silently or print a traceback at the user
+            log.exception("console loop of %s failed", self.target.title)
+            self._show("Something went wrong", "See the debug panel's log for details.")
+
+    async def _attempt(self) -> str:
+        """One connection attempt. Returns how it ended:
+        "connected-then-lost", "failed", "restart", "not-running", "auth", "fatal", "closed"."""
+        self._ever_connected = False
+        self._last_error = ""
+        self._show("Connecting…", self._where())
+        try:
+            self._in_session = False
+            endpoint = await self._resolver(self.target)
+        except ConsoleUnavailable as e:
+            if e.code == "VM_NOT_RUNNING":
+                return await self._not_running(str(e))
+            return await self._failed(e, retryable=True)
+        except InvalidTarget as e:
+            return await self._fatal(e)
+        except QVMRCError as e:
+            return await self._failed(e, retryable=True)
+        if self._closed:
+            return "closed"
+        password = self._password or getattr(endpoint, "password", None)
+        register_secret(password)
+        opts = SessionOptions(
+            password=password, encodings=self.settings.encodings(),
+            jpeg_quality=self.settings.jpeg_quality, compress_level=self.settings.compress_level,
+            ssl=getattr(endpoint, "ssl_context", None),
+            # The decode thread sets the padding byte; the view then never
+            # writes into the framebuffer (see ConsoleView.force_opaque).
+            opaque=True)
+        session = self._session_factory(endpoint.url, opts, self.bridge)
+        self.session = session
+        if self._record_path:
+            try:
+                session.start_recording(self._record_path)
+                self._set_recording(True)
+                log.info("recording %s to %s", self.target.title, self._record_path)
+            except OSError as e:
+                self.notification.emit("Recording failed", f"cannot write {self._record_path}: {e.strerror or e}",
+                                       True)
+                self._record_path = None
+        self._restart = False
+        try:
+            self._in_session = True
+            await session.run()
+            err: QVMRCError | None = None
+        except AuthenticationError as e:
+            self._password = None  # wrong or refused: ask again next time
+            self._in_session = False
+            self._after_session()
+            return await self._auth_failed(e)
+        except QVMRCError as e:
+            err = e
+        self._in_session = False
+        self._after_session()
+        if self._closed:
+            return "closed"
+        if self._restart:
+            return "restart"
+        self._last_error = str(err) if err else "The server closed the connection."
+        log.info("console %s disconnected: %s", self.target.title, self._last_error)
+        return "connected-then-lost" if self._ever_connected else "failed"
+
+    def _after_session(self) -> None:
+        self.clipboard.attach(None)
+        if self._recording:
+            self._set_recording(False)
+            self._record_path = None
+
+    async def _failed(self, e: QVMRCError, retryable: bool) -> str:
+        self._last_error = str(e)
+        log.info("cannot open console %s: %s", self.target.title, e)
+        return "failed"
+
+    async def _fatal(self, e: QVMRCError) -> str:
+        log.warning("cannot open console %s: %s", self.target.title, e)
+        self._show("Cannot open this console", str(e), ("retry",))
+        await self._wait_user()
+        return "fatal"
+
+    async def _auth_failed(self, e: AuthenticationError) -> str:
+        log.warning("console %s: %s", self.target.title, e)
+        self._show("Authentication failed", str(e), ("retry",))
+        await self._wait_user()
+        return "auth"
+
+    async def _not_running(self, message: str) -> str:
+        """Show "VM is not running" with Start; re-check now and then in case it is started elsewhere."""
+        self.vm_state = "STOPPED"
+        can_start = self.target.has_control_plane and self.power is not None
+        self._show("VM is not running", message, ("start", "retry") if can_start else ("retry",))
+        what = await self._wait_user(NOT_RUNNING_RECHECK_S)
+        if what == "start" and self.power is not None and self.target.cp is not None and self.target.vm_id:
+            self._show("Starting the VM…", self._where())
+            vm = await self.power.perform(self.target.cp, self.target.vm_id, self.target.title, "start")
+            if vm is not None:
+                self.vm_state = vm.state
+        return "not-running"
+
+    async def ask_password(self) -> str | None:
+        if self._password_prompt is not None:
+            pw = await self._password_prompt()
+        else:
+            self._show("Authenticating…", "The console asks for a VNC password.")
+            pw = await dialogs.ask_password(self, "VNC password",
+                                            f"The console of {self.target.title} asks for its VNC password:")
+        if pw is not None:
+            register_secret(pw)
+            self._password = pw  # for reconnects of this tab only; never saved
+        return pw
+
+    def retry_now(self) -> None:
+        self._poke("retry")
+
+    def cancel_reconnect(self) -> None:
+        self._poke("cancel")
+
+    async def reconnect(self) -> None:
+        """Drop the connection and connect again at once (settings changed, recording)."""
+        self._restart = True
+        if self.session is not None and self.state is SessionState.CONNECTED:
+            await self.session.close()
+        else:
+            self._poke("retry")
+
+    async def close_console(self) -> None:
+        self._closed = True
+        self._poke("cancel")
+        if self.session is not None:
+            with contextlib.suppress(Exception):
+                await self.session.close()
+        task = self._task
+        if task is not None and not task.done():
+            if not self._in_session:
+                task.cancel()  # waiting on the control plane or a dialog: nothing to finish
+            try:
+                await asyncio.wait_for(asyncio.shield(task), 3)
+            except (asyncio.TimeoutError, asyncio.CancelledError):
+                task.cancel()
+        self.clipboard.close()
+
+    # ------------------------------------------------------------ actions
+
+    def set_scale_mode(self, mode: str) -> None:
+        self.view.scale_mode = mode
+        idx = self.scale_box.findData(mode)
+        if idx >= 0 and idx != self.scale_box.currentIndex():
+            self.scale_box.setCurrentIndex(idx)
+
+    def _set_smooth(self, on: bool) -> None:
+        self.view.smooth = on
+
+    def _set_view_only(self, on: bool) -> None:
+        self.view.view_only = on
+        self.keys_button.setEnabled(not on)
+        self.type_action.setEnabled(not on)
+
+    def send_keys(self, combo: str) -> None:
+        if self.session is None or not getattr(self.session, "ready", False) or self.view.view_only:
+            return
+        sender = getattr(self.view, "send_keys", None)
+        if sender is not None:
+            sender(combo)
+        else:
+            try:
+                from qvmrc.ui import keyboard
+
+                keyboard.send_keys(self.session, combo)  # type: ignore[attr-defined]
+            except (ImportError, AttributeError):
+                log.warning("sending %s is not available yet", combo)
+                return
+        log.info("sent %s to %s", combo, self.target.title)
+        self.view.setFocus()
+
+    def _type_clipboard_clicked(self) -> None:
+        asyncio.ensure_future(self.type_clipboard())
+
+    async def type_clipboard(self, text: str | None = None) -> bool:
+        """Type text (default: the local clipboard) into the VM, asking first when it is long."""
+        if self.session is None or not getattr(self.session, "ready", False) or self.view.view_only:
+            return False
+        text = QGuiApplication.clipboard().text() if text is None else text
+        if not text:
+            self.notification.emit("Type clipboard", "The clipboard holds no text.", False)
+            return False
+        if len(text) > TYPE_CLIPBOARD_LIMIT:
+            self.notification.emit("Type clipboard", f"The clipboard holds {len(text)} characters; at most "
+                                   f"{TYPE_CLIPBOARD_LIMIT} can be typed.", True)
+            return False
+        if len(text) > TYPE_CLIPBOARD_CONFIRM and not await dialogs.confirm(
+                self, "Type clipboard", f"Type {len(text)} characters into {self.target.title}?", "Type",
+                "Every character is sent as a key press; the VM sees it as typing."):
+            return False
+        typer = getattr(self.view, "type_text", None)
+        if typer is None:
+            try:
+                from qvmrc.ui import keyboard
+
+                def typer(t: str) -> Any:
+                    return keyboard.type_text(self.session, t)  # type: ignore[attr-defined]
+            except ImportError:
+                return False
+        try:
+            result = typer(text)
+        except ValueError as e:  # keyboard.TextTooLong and characters that cannot be typed
+            self.notification.emit("Type clipboard", str(e), True)
+            return False
+        if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
+            result = await result
+        if result is False:
+            return False
+        log.info("typed %d characters into %s", len(text), self.target.title)
+        return True
+
+    def _update_power_menu(self) -> None:
+        for key, a in self.power_actions.items():
+            a.setEnabled(available(key, self.vm_state or "UNKNOWN"))
+
+    def _power_clicked(self, key: str) -> None:
+        if self.power is None or self.target.cp is None or not self.target.vm_id:
+            return
+        asyncio.ensure_future(self._power(key))
+
+    async def _power(self, key: str) -> None:
+        assert self.power is not None and self.target.cp is not None and self.target.vm_id
+        vm = await self.power.perform(self.target.cp, self.target.vm_id, self.target.title, key)
+        if vm is not None:
+            self.vm_state = vm.state
+            if key in ("start", "resume"):
+                self.retry_now()
+
+    def _screenshot_clicked(self) -> None:
+        name = f"{self.target.title}-{time.strftime('%Y%m%d-%H%M%S')}.png".replace("/", "_")
+        path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", name, "PNG images (*.png)")
+        if path:
+            self.save_screenshot(path)
+
+    def save_screenshot(self, path: str) -> bool:
+        try:
+            result = self.view.save_screenshot(path)
+        except OSError as e:
+            self.notification.emit("Screenshot failed", str(e.strerror or e), True)
+            return False
+        if result is False:
+            self.notification.emit("Screenshot failed", f"cannot write {path}", True)
+            return False
+        self.notification.emit("Screenshot", f"saved {path}", False)
+        return True
+
+    # ---------------------------------------------------------- recording
+
+    @property
+    def recording(self) -> bool:
+        return self._recording
+
+    def _set_recording(self, on: bool) -> None:
+        self._recording = on
+        self.record_action.setChecked(on)
+        self.record_action.setText("Stop recording" if on else "Record")
+        self.recordingChanged.emit(on)
+
+    def _record_clicked(self, on: bool) -> None:
+        if not on:
+            self.stop_recording()
+            return
+        self.record_action.setChecked(False)
+        name = f"{self.target.title}-{time.strftime('%Y%m%d-%H%M%S')}.fbs".replace("/", "_")
+        path, _ = QFileDialog.getSaveFileName(self, "Record session", name, "FBS recordings (*.fbs)")
+        if path:
+            asyncio.ensure_future(self.start_recording(path))
+
+    async def start_recording(self, path: str) -> None:
+        """Record from the handshake on: the console reconnects once so the file is replayable."""
+        self._record_path = path
+        self.notification.emit("Recording", f"reconnecting to record from the start into {path}", False)
+        await self.reconnect()
+
+    def stop_recording(self) -> None:
+        if self.session is not None and self._recording:
+            self.session.stop_recording()
+            log.info("recording of %s saved to %s", self.target.title, self._record_path)
+            self.notification.emit("Recording saved", str(self._record_path), False)
+        self._record_path = None
+        self._set_recording(False)
+
+    # ----------------------------------------------------------- settings
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Live settings apply now; encoding choices apply at the next connect."""
+        self.settings = settings
+        self.clipboard.set_enabled(settings.clipboard_sync)
+
+
+async def _resolve(target: ConsoleTarget) -> Any:
+    from qvmrc.controlplane.client import ssl_context
+    from qvmrc.controlplane.console import resolve_target
+
+    ssl: Any = None
+    cp = target.cp
+    if cp is not None and (cp.pinned_pem or not cp.verify_tls):
+        ssl = ssl_context(pinned_pem=cp.pinned_pem or None, verify=cp.verify_tls)
+    return await resolve_target(target.target, token=target.token, password=target.password, ssl=ssl)

@@ -1,0 +1,63 @@
+"""Dialogs that can be awaited from coroutines without a nested event loop.
+
+``QDialog.exec()`` inside a coroutine would spin a second Qt loop while an
+asyncio task is mid-step; qasync then re-enters tasks and breaks. These open
+the dialog window-modally with ``open()`` and resolve a future when it closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+
+
+async def _await_dialog(dialog: QMessageBox | QInputDialog) -> int:
+    loop = asyncio.get_running_loop()
+    fut: asyncio.Future[int] = loop.create_future()
+
+    def done(result: int) -> None:
+        if not fut.done():
+            fut.set_result(result)
+
+    dialog.finished.connect(done)
+    dialog.open()
+    try:
+        return await fut
+    finally:
+        dialog.deleteLater()
+
+
+async def confirm(parent: QWidget | None, title: str, text: str, ok_text: str = "OK",
+                  informative: str = "") -> bool:
+    """Ask a yes/no question; the safe answer (Cancel) is the default."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Cancel, parent)
+    if informative:
+        box.setInformativeText(informative)
+    ok = box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    await _await_dialog(box)
+    return box.clickedButton() is ok
+
+
+async def ask_password(parent: QWidget | None, title: str, label: str) -> str | None:
+    """A masked text prompt; None when cancelled."""
+    dlg = QInputDialog(parent)
+    dlg.setWindowTitle(title)
+    dlg.setLabelText(label)
+    dlg.setTextEchoMode(QLineEdit.EchoMode.Password)
+    dlg.setInputMode(QInputDialog.InputMode.TextInput)
+    result = await _await_dialog(dlg)
+    if result != QInputDialog.DialogCode.Accepted.value:
+        return None
+    return dlg.textValue()
+
+
+def notify(parent: QWidget | None, title: str, text: str, error: bool = True) -> QMessageBox:
+    """A non-blocking message box (returned so tests can inspect and close it)."""
+    box = QMessageBox(QMessageBox.Icon.Warning if error else QMessageBox.Icon.Information, title, text,
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box

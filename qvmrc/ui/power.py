@@ -1,0 +1,106 @@
+"""VM power actions through the control plane, from the toolbar and the sidebar.
+
+A console user's most common fix is "turn it off and on again", so the actions
+sit next to the console. Power off loses unsaved guest data and asks first; a
+failure is one readable sentence (the control plane's own message), never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from qvmrc.controlplane.client import VM, ControlPlaneClient, ssl_context
+from qvmrc.errors import QVMRCError
+from qvmrc.ui import dialogs
+from qvmrc.ui.logscrub import register_secret
+from qvmrc.ui.settings import ControlPlane, SecretStore, token_key
+
+log = logging.getLogger(__name__)
+
+RUNNING, STOPPED, PAUSED = "RUNNING", "STOPPED", "PAUSED"
+KNOWN_STATES = {"RUNNING", "STOPPED", "PAUSED", "SUSPENDED", "CRASHED", "MIGRATING", "PROVISIONING"}
+
+
+@dataclass(frozen=True)
+class PowerAction:
+    key: str
+    label: str
+    call: Callable[[ControlPlaneClient, str], Awaitable[VM]]
+    states: frozenset[str]  # states in which the action makes sense
+    confirm: str = ""  # non-empty: ask this question first
+    done: str = ""
+
+
+ACTIONS: dict[str, PowerAction] = {a.key: a for a in (
+    PowerAction("start", "Start", lambda c, i: c.start_vm(i),
+                frozenset({STOPPED, "CRASHED", "SUSPENDED"}), done="start requested"),
+    PowerAction("shutdown", "Shut down", lambda c, i: c.stop_vm(i, force=False),
+                frozenset({RUNNING}), done="graceful shutdown requested (the guest decides when)"),
+    PowerAction("poweroff", "Power off", lambda c, i: c.stop_vm(i, force=True),
+                frozenset({RUNNING, PAUSED, "CRASHED", "MIGRATING"}),
+                confirm="Power off cuts the power like pulling the plug: unsaved work in the VM is lost.",
+                done="powered off"),
+    PowerAction("reboot", "Reboot", lambda c, i: c.reboot_vm(i), frozenset({RUNNING}), done="reboot requested"),
+    PowerAction("pause", "Pause", lambda c, i: c.pause_vm(i), frozenset({RUNNING}), done="paused"),
+    PowerAction("resume", "Resume", lambda c, i: c.resume_vm(i), frozenset({PAUSED, "SUSPENDED"}),
+                done="resumed"),
+)}
+
+
+def available(action: str, state: str) -> bool:
+    """Whether to enable an action for a VM in ``state`` (unknown states allow all)."""
+    if state not in KNOWN_STATES:
+        return True
+    return state in ACTIONS[action].states
+
+
+def make_client(cp: ControlPlane, secrets: SecretStore | None, timeout: float = 15.0) -> ControlPlaneClient:
+    """A client for a saved control plane, with its token and TLS trust settings."""
+    token = secrets.get(token_key(cp)) if secrets is not None else None
+    register_secret(token)
+    ssl = ssl_context(pinned_pem=cp.pinned_pem or None, verify=cp.verify_tls)
+    return ControlPlaneClient(cp.url, token=token, timeout=timeout, ssl=ssl)
+
+
+ConfirmFn = Callable[[QWidget | None, str, str, str, str], Awaitable[bool]]
+
+
+class PowerController(QObject):
+    """Runs power actions; reports results as signals the window shows."""
+
+    notification = Signal(str, str, bool)  # title, text, is_error
+    vmChanged = Signal(str, object)  # control plane id, VM
+
+    def __init__(self, client_factory: Callable[[ControlPlane], Any],
+                 confirm: ConfirmFn | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.client_factory = client_factory
+        self.confirm: ConfirmFn = confirm or dialogs.confirm
+        self.widget: QWidget | None = None  # parent for the confirmation dialog
+
+    async def perform(self, cp: ControlPlane, vm_id: str, vm_name: str, key: str) -> VM | None:
+        action = ACTIONS[key]
+        name = vm_name or vm_id
+        if action.confirm and not await self.confirm(
+                self.widget, f"{action.label} {name}?", f"{action.label} {name}?", action.label, action.confirm):
+            log.info("%s of %s cancelled", action.label.lower(), name)
+            return None
+        log.info("%s %s (%s) on %s", action.label.lower(), name, vm_id, cp.label)
+        try:
+            client = self.client_factory(cp)
+            async with client:
+                vm = await action.call(client, vm_id)
+        except QVMRCError as e:
+            log.warning("%s of %s failed: %s", action.label.lower(), name, e)
+            self.notification.emit(f"{action.label} failed", f"{action.label} {name}: {e}", True)
+            return None
+        self.vmChanged.emit(cp.id, vm)
+        self.notification.emit(action.label, f"{name}: {action.done} (now {vm.state})", False)
+        return vm

@@ -1,0 +1,244 @@
+"""The Preferences dialog and the add/edit control plane dialog."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qvmrc.errors import ControlPlaneError, QVMRCError
+from qvmrc.rfb.encodings.numbers import PIXEL_ENCODINGS
+from qvmrc.ui import dialogs
+from qvmrc.ui.settings import SCALE_MODES, ControlPlane, SavedVM, Settings
+
+log = logging.getLogger(__name__)
+
+
+class SettingsDialog(QDialog):
+    """Preferences; :meth:`result_settings` returns an edited copy (control planes untouched)."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("QVMRC Preferences")
+        self._orig = settings
+        form = QFormLayout()
+        self.encoding = QComboBox()
+        for name in PIXEL_ENCODINGS:
+            if name != "copyrect":
+                self.encoding.addItem(name.upper() if len(name) <= 4 else name.capitalize(), name)
+        self.encoding.setCurrentIndex(max(0, self.encoding.findData(settings.preferred_encoding)))
+        self.encoding.setToolTip("Asked for first; the server picks among what it supports")
+        form.addRow("Preferred encoding:", self.encoding)
+        self.jpeg = QComboBox()
+        self.jpeg.addItem("Off (lossless)", None)
+        for q in range(10):
+            self.jpeg.addItem(f"{q}" + (" (smallest)" if q == 0 else " (best)" if q == 9 else ""), q)
+        self.jpeg.setCurrentIndex(max(0, self.jpeg.findData(settings.jpeg_quality)))
+        form.addRow("JPEG quality:", self.jpeg)
+        self.compress = QComboBox()
+        self.compress.addItem("Server default", None)
+        for lv in range(10):
+            self.compress.addItem(f"{lv}" + (" (fastest)" if lv == 0 else " (smallest)" if lv == 9 else ""), lv)
+        self.compress.setCurrentIndex(max(0, self.compress.findData(settings.compress_level)))
+        form.addRow("Compression level:", self.compress)
+        self.scale = QComboBox()
+        for m in SCALE_MODES:
+            self.scale.addItem({"fit": "Fit", "fill": "Fill", "1:1": "1:1 (no scaling)"}[m], m)
+        self.scale.setCurrentIndex(max(0, self.scale.findData(settings.scale_mode)))
+        form.addRow("Default scale mode:", self.scale)
+        self.smooth = QCheckBox("Smooth scaling")
+        self.smooth.setChecked(settings.smooth_scaling)
+        form.addRow("", self.smooth)
+        self.reconnect = QCheckBox("Reconnect automatically when a console drops")
+        self.reconnect.setChecked(settings.reconnect)
+        form.addRow("", self.reconnect)
+        self.clipboard = QCheckBox("Share the clipboard with the VM")
+        self.clipboard.setChecked(settings.clipboard_sync)
+        form.addRow("", self.clipboard)
+        self.follow_os = QCheckBox("Theme follows the operating system")
+        self.follow_os.setChecked(settings.theme_follows_os)
+        self.theme = QComboBox()
+        self.theme.addItem("Light", "light")
+        self.theme.addItem("Dark", "dark")
+        self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
+        self.theme.setEnabled(not settings.theme_follows_os)
+        self.follow_os.toggled.connect(lambda on: self.theme.setEnabled(not on))
+        form.addRow("", self.follow_os)
+        form.addRow("Theme:", self.theme)
+        note = QLabel("Encoding, quality and compression apply when a console next connects.")
+        note.setWordWrap(True)
+        note.setStyleSheet("color: palette(mid);")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(note)
+        lay.addWidget(buttons)
+
+    def result_settings(self) -> Settings:
+        s = copy.deepcopy(self._orig)
+        s.preferred_encoding = self.encoding.currentData()
+        s.jpeg_quality = self.jpeg.currentData()
+        s.compress_level = self.compress.currentData()
+        s.scale_mode = self.scale.currentData()
+        s.smooth_scaling = self.smooth.isChecked()
+        s.reconnect = self.reconnect.isChecked()
+        s.clipboard_sync = self.clipboard.isChecked()
+        s.theme_follows_os = self.follow_os.isChecked()
+        s.theme = self.theme.currentData()
+        return s
+
+
+class ControlPlaneDialog(QDialog):
+    """Add or edit a control plane: URL, token, TLS trust, and which VMs to keep in the sidebar.
+
+    ``client_factory(cp, token)`` makes the API client (tests pass a fake).
+    """
+
+    def __init__(self, client_factory: Callable[[ControlPlane, str | None], Any],
+                 cp: ControlPlane | None = None, token: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Edit control plane" if cp else "Add control plane")
+        self.setMinimumWidth(520)
+        self.client_factory = client_factory
+        self.cp = copy.deepcopy(cp) if cp else None
+        self._loading: asyncio.Future[None] | None = None
+        form = QFormLayout()
+        self.url = QLineEdit(cp.url if cp else "")
+        self.url.setPlaceholderText("https://limiquantix.example.com")
+        self.name = QLineEdit(cp.name if cp else "")
+        self.name.setPlaceholderText("optional display name")
+        self.token = QLineEdit(token or "")
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText("API token (optional today; stored in the keyring or a private file)")
+        self.verify = QCheckBox("Verify the TLS certificate")
+        self.verify.setChecked(cp.verify_tls if cp else True)
+        self.pinned_pem = cp.pinned_pem if cp else ""
+        self.pin_label = QLabel("A trusted certificate is pinned." if self.pinned_pem else "")
+        form.addRow("Control plane URL:", self.url)
+        form.addRow("Name:", self.name)
+        form.addRow("Token:", self.token)
+        form.addRow("", self.verify)
+        form.addRow("", self.pin_label)
+        self.load_button = QPushButton("Load VMs")
+        self.load_button.clicked.connect(lambda: asyncio.ensure_future(self.load_vms()))
+        self.trust_button = QPushButton("Trust this certificate…")
+        self.trust_button.hide()
+        self.trust_button.clicked.connect(lambda: asyncio.ensure_future(self.trust_certificate()))
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.vm_list = QListWidget()
+        self.vm_list.setMinimumHeight(180)
+        if cp:
+            for vm in cp.vms:
+                self._add_vm_item(vm.id, vm.name, "", True)
+        row = QHBoxLayout()
+        row.addWidget(self.load_button)
+        row.addWidget(self.trust_button)
+        row.addStretch(1)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._accept)
+        self.buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addLayout(row)
+        lay.addWidget(self.message)
+        lay.addWidget(QLabel("VMs to show in the sidebar:"))
+        lay.addWidget(self.vm_list, 1)
+        lay.addWidget(self.buttons)
+
+    def _add_vm_item(self, vm_id: str, name: str, state: str, checked: bool) -> None:
+        text = f"{name or vm_id}" + (f"   [{state}]" if state else "")
+        item = QListWidgetItem(text)
+        item.setData(Qt.ItemDataRole.UserRole, (vm_id, name))
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        item.setToolTip(vm_id)
+        self.vm_list.addItem(item)
+
+    def current_cp(self) -> ControlPlane:
+        cp = copy.deepcopy(self.cp) if self.cp else ControlPlane(url="")
+        cp.url = self.url.text().strip().rstrip("/")
+        cp.name = self.name.text().strip()
+        cp.verify_tls = self.verify.isChecked()
+        cp.pinned_pem = self.pinned_pem
+        cp.vms = []
+        for i in range(self.vm_list.count()):
+            item = self.vm_list.item(i)
+            if item.checkState() == Qt.CheckState.Checked:
+                vm_id, name = item.data(Qt.ItemDataRole.UserRole)
+                cp.vms.append(SavedVM(id=vm_id, name=name))
+        return cp
+
+    def current_token(self) -> str | None:
+        return self.token.text().strip() or None
+
+    async def load_vms(self) -> bool:
+        cp = self.current_cp()
+        if not cp.url.lower().startswith(("http://", "https://")):
+            self.message.setText("The URL must start with http:// or https://")
+            return False
+        checked = {v.id for v in cp.vms}
+        self.message.setText("Loading…")
+        self.load_button.setEnabled(False)
+        self.trust_button.hide()
+        try:
+            async with self.client_factory(cp, self.current_token()) as client:
+                vms = await client.list_vms()
+        except QVMRCError as e:
+            self.message.setText(str(e))
+            if isinstance(e, ControlPlaneError) and "not trusted" in str(e) and cp.url.startswith("https://"):
+                self.trust_button.show()
+            return False
+        finally:
+            self.load_button.setEnabled(True)
+        self.vm_list.clear()
+        for vm in vms:
+            self._add_vm_item(vm.id, vm.name, vm.state, vm.id in checked or not checked)
+        self.message.setText(f"{len(vms)} VMs; tick the ones to keep in the sidebar.")
+        return True
+
+    async def trust_certificate(self) -> None:
+        from qvmrc.controlplane.client import fetch_server_certificate
+
+        try:
+            cert = await fetch_server_certificate(self.url.text().strip())
+        except QVMRCError as e:
+            self.message.setText(str(e))
+            return
+        if await dialogs.confirm(self, "Trust this certificate?",
+                                 "The control plane presents a certificate that is not signed by a "
+                                 "known authority (normal for an appliance).", "Trust",
+                                 f"Compare its SHA-256 fingerprint with the one the appliance shows:\n\n"
+                                 f"{cert.sha256}"):
+            self.pinned_pem = cert.pem
+            self.pin_label.setText("A trusted certificate is pinned.")
+            self.trust_button.hide()
+            await self.load_vms()
+
+    def _accept(self) -> None:
+        if not self.url.text().strip().lower().startswith(("http://", "https://")):
+            self.message.setText("The URL must start with http:// or https://")
+            return
+        self.accept()
