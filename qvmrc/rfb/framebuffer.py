@@ -8,7 +8,7 @@ from qvmrc.errors import ProtocolError
 
 # A server is untrusted: these bound what it can make us allocate.
 MAX_DIMENSION = 16384
-MAX_PIXELS = 8192 * 8192
+MAX_PIXELS = 7680 * 4800  # 8K UHD and then some: ~147 MB of framebuffer
 
 
 def check_size(width: int, height: int) -> None:
