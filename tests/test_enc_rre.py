@@ -120,3 +120,33 @@ def test_incomplete_body_waits_without_error() -> None:
     assert c.next_events() == []
     c.receive_data(stream[-3:])
     assert c.fb.pixels[0, 0] == 1 and c.fb.pixels[7, 7] == 3
+
+
+def test_deferred_subrects_never_paint_over_later_rectangles():
+    """RRE paints subrectangles once per update; later overlapping paints still win."""
+    import struct
+
+    import numpy as np
+
+    from qvmrc.rfb.connection import RFBClient
+    from qvmrc.rfb.pixelformat import PRESETS
+
+    def px(v: int) -> bytes:
+        return struct.pack("<I", v)
+
+    def rre(x: int, y: int, w: int, h: int, bg: int, subs: list[tuple[int, int, int, int, int]]) -> bytes:
+        body = struct.pack(">I", len(subs)) + px(bg)
+        for c, sx, sy, sw, sh in subs:
+            body += px(c) + struct.pack(">HHHH", sx, sy, sw, sh)
+        return struct.pack(">HHHHi", x, y, w, h, 2) + body
+
+    c = RFBClient()
+    c.start_replay(8, 4, PRESETS["rgb888"])
+    first = rre(0, 0, 8, 4, 0x111111, [(0xFF0000, 0, 0, 8, 4)])
+    over = rre(0, 0, 4, 4, 0x00FF00, [])  # plain background over the left half
+    raw = struct.pack(">HHHHi", 6, 0, 2, 4, 0) + px(0x0000FF) * 8
+    c.receive_data(struct.pack(">BxH", 0, 3) + first + over + raw)
+    want = np.full((4, 8), 0xFF0000, dtype=np.uint32)
+    want[:, :4] = 0x00FF00
+    want[:, 6:] = 0x0000FF
+    assert np.array_equal(c.fb.pixels, want)

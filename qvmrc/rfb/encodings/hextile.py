@@ -12,8 +12,9 @@ call: tile backgrounds as one repeated row per tile row, raw tiles one slice
 each. Subrectangles are deferred across rectangles: Xvnc sends desktop changes
 as dozens of small strips per update, and the ~20 numpy calls of one
 vectorised subrectangle pass cost more than the pixels they paint, so the
-pass runs once per update (``flush``), or earlier when a new rectangle
-overlaps pending work, another encoding is about to paint, or much is queued.
+pass runs once per update (``flush``; see :mod:`.deferred`), or earlier when
+a new rectangle overlaps pending work, another encoding is about to paint, or
+much is queued.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from qvmrc.errors import ProtocolError
 from qvmrc.rfb.buffer import ReadBuffer
 from qvmrc.rfb.encodings import numbers
 from qvmrc.rfb.encodings.base import DecodeContext, Decoder
+from qvmrc.rfb.encodings.deferred import Occupancy
 from qvmrc.rfb.encodings.rre import paint_rects
 from qvmrc.rfb.pixelformat import PixelConverter
 
@@ -66,7 +68,7 @@ class HextileDecoder(Decoder):
         self._pend_data: list[bytes] = []
         self._pend_subs: list[int] = []
         self._pend_base = 0
-        self._occupied: np.ndarray | None = None
+        self._occupied = Occupancy()
 
     def reset(self) -> None:
         self._progress = None
@@ -78,8 +80,7 @@ class HextileDecoder(Decoder):
         self._pend_data = []
         self._pend_subs = []
         self._pend_base = 0
-        if self._occupied is not None:
-            self._occupied.fill(False)
+        self._occupied.clear()
 
     def flush(self, ctx: DecodeContext) -> None:
         if self._pend_subs:
@@ -92,17 +93,10 @@ class HextileDecoder(Decoder):
 
     def _claim(self, x: int, y: int, w: int, h: int, ctx: DecodeContext) -> None:
         """Note a new rectangle's area; flush first if pending work lies under it."""
-        px = ctx.fb.pixels
-        occ = self._occupied
-        if occ is None or occ.shape != px.shape:
-            if self._pend_subs:
-                self.flush(ctx)
-            occ = self._occupied = np.zeros(px.shape, dtype=bool)
-        area = occ[y : y + h, x : x + w]
-        if self._pend_subs and area.any():
+        shape = ctx.fb.pixels.shape
+        if self._pend_subs and self._occupied.overlaps(shape, x, y, w, h):
             self.flush(ctx)
-            area = occ[y : y + h, x : x + w]
-        area.fill(True)
+        self._occupied.mark(shape, x, y, w, h)
 
     def _pixel(self, raw: bytes) -> int:
         """Wire PIXEL -> framebuffer value, cached (tiles repeat few colours)."""

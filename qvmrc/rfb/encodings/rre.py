@@ -20,12 +20,15 @@ from qvmrc.errors import ProtocolError
 from qvmrc.rfb.buffer import ReadBuffer
 from qvmrc.rfb.encodings import numbers
 from qvmrc.rfb.encodings.base import MAX_RECT_PAYLOAD, DecodeContext, Decoder
+from qvmrc.rfb.encodings.deferred import Occupancy
 
 # Below this many subrectangles a slice fill per subrectangle wins; above it
 # the vectorised expansion wins unless the subrectangles are large (measured
 # with bench/micro_decoders.py: the expansion costs ~25 us plus ~8 ns a pixel,
 # a slice fill ~0.5 us whatever its size).
 _LOOP_MAX = 24
+# Flush deferred subrectangles once this many are queued.
+_PENDING_MAX = 1 << 18
 _LOOP_AREA_PER_RECT = 64
 
 
@@ -71,8 +74,22 @@ def paint_rects(
 
 
 class RREDecoder(Decoder):
+    """Backgrounds paint at once; subrectangles wait for one pass per update
+    (see :mod:`qvmrc.rfb.encodings.deferred`)."""
+
     encoding = numbers.RRE
     name = "rre"
+
+    def __init__(self) -> None:
+        self._occupied = Occupancy()
+        # Pending rectangles: (subrectangle table bytes, count, x, y, w, h).
+        self._pending: list[tuple[bytes, int, int, int, int, int]] = []
+        self._pending_subrects = 0
+
+    def reset(self) -> None:
+        self._pending = []
+        self._pending_subrects = 0
+        self._occupied.clear()
 
     def decode(self, buf: ReadBuffer, x: int, y: int, w: int, h: int, ctx: DecodeContext) -> bool:
         conv = ctx.conv
@@ -90,18 +107,48 @@ class RREDecoder(Decoder):
         buf.skip(4)
         data = buf.read(size - 4)
         px = ctx.fb.pixels
+        if self._pending and self._occupied.overlaps(px.shape, x, y, w, h):
+            self.flush(ctx)
         px[y : y + h, x : x + w] = conv.pixels(data[:bpp])[0]
         if n == 0:
             return True
-        table = np.frombuffer(data, dtype=np.uint8, offset=bpp).reshape(n, rec)
+        self._pending.append((data[bpp:], n, x, y, w, h))
+        self._pending_subrects += n
+        self._occupied.mark(px.shape, x, y, w, h)
+        ctx.pending = self
+        if self._pending_subrects >= _PENDING_MAX:
+            ctx.pending = None
+            self.flush(ctx)
+        return True
+
+    def flush(self, ctx: DecodeContext) -> None:
+        pending = self._pending
+        if not pending:
+            return
+        self.reset()
+        conv = ctx.conv
+        bpp = conv.bpp
+        rec = bpp + 8
+        blob = pending[0][0] if len(pending) == 1 else b"".join(p[0] for p in pending)
+        total = len(blob) // rec
+        table = np.frombuffer(blob, dtype=np.uint8).reshape(total, rec)
         colours = conv.pixels(np.ascontiguousarray(table[:, :bpp]).reshape(-1))
         geo = np.ascontiguousarray(table[:, bpp:]).view(">u2").astype(np.int64)
         sx, sy, sw, sh = geo[:, 0], geo[:, 1], geo[:, 2], geo[:, 3]
-        bad = (sx + sw > w) | (sy + sh > h)
+        rx: int | np.ndarray
+        ry: int | np.ndarray
+        rw: int | np.ndarray
+        rh: int | np.ndarray
+        if len(pending) == 1:
+            _, _, rx, ry, rw, rh = pending[0]
+        else:
+            meta = np.array([p[1:] for p in pending], dtype=np.int64)
+            counts = meta[:, 0]
+            rx, ry, rw, rh = (np.repeat(meta[:, i], counts) for i in range(1, 5))
+        bad = (sx + sw > rw) | (sy + sh > rh)
         if bad.any():
             i = int(np.argmax(bad))
             raise ProtocolError(
                 f"RRE subrectangle {int(sw[i])}x{int(sh[i])}+{int(sx[i])}+{int(sy[i])} "
-                f"lies outside its {w}x{h} rectangle")
-        paint_rects(px, sx + x, sy + y, sw, sh, colours)
-        return True
+                "lies outside its rectangle")
+        paint_rects(ctx.fb.pixels, sx + rx, sy + ry, sw, sh, colours)
