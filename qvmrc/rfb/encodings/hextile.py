@@ -69,6 +69,7 @@ class HextileDecoder(Decoder):
         self._pend_subs: list[int] = []
         self._pend_base = 0
         self._occupied = Occupancy()
+        self._tile_bytes = 64.0
 
     def reset(self) -> None:
         self._progress = None
@@ -127,7 +128,11 @@ class HextileDecoder(Decoder):
         total = tiles_x * ((h + 15) >> 4)
         bpp = conv.bpp
         max_tile = 1 + max(256 * bpp, 2 * bpp + 1 + 255 * (bpp + 2))
-        guess = 16384
+        # Peek about what the rest should take (bytes per tile seen so far):
+        # every peeked byte is copied, and kept while subrectangles are pending.
+        start_tile = tile
+        consumed = 0
+        guess = int((total - tile) * self._tile_bytes * 1.25) + 64
         try:
             while tile < total:
                 avail = buf.available()
@@ -137,6 +142,7 @@ class HextileDecoder(Decoder):
                 data = buf.peek(want)
                 used, tile, bg, fg = self._batch(data, tile, total, tiles_x, bg, fg, x, y, w, h, ctx)
                 buf.skip(used)
+                consumed += used
                 if want == avail and tile < total:
                     break  # the next tile's bytes have not all arrived
                 guess = want * 2
@@ -148,6 +154,8 @@ class HextileDecoder(Decoder):
             self._progress = None
             self._drop_pending()
             raise
+        if tile > start_tile:
+            self._tile_bytes = 0.75 * self._tile_bytes + 0.25 * consumed / (tile - start_tile)
         if tile < total:
             self._progress = (x, y, w, h, tile, bg, fg)
             return False
@@ -182,7 +190,19 @@ class HextileDecoder(Decoder):
             if p >= end:
                 break
             sub = data[p]
-            if sub & RAW:
+            if sub == 0:  # nothing but the inherited background (~half of desktop tiles)
+                p += 1
+            elif sub == ANY_SUBRECTS:  # inherited colours + subrects (most of the rest)
+                if p + 1 >= end:
+                    break
+                n = data[p + 1]
+                q = p + 2 + 2 * n
+                if q > end:
+                    break
+                if n:
+                    subs += (base + p + 2, n, 2, fg, rx + (tx << 4), ry + (ty << 4), tw, th)
+                p = q
+            elif sub & RAW:
                 n = tw * th * bpp
                 if p + 1 + n > end:
                     break
@@ -234,18 +254,25 @@ class HextileDecoder(Decoder):
                 th = 16 if ty < last_ty - 1 else last_h
             tw = 16 if tx < tiles_x - 1 else last_w
         if tile > first:
-            self._paint(data, first, tile, tiles_x, bgs, raws, subs, rx, ry, w, h, ctx)
+            self._paint(data, first, tile, total, tiles_x, bgs, raws, subs, rx, ry, w, h, ctx)
         return p, tile, bg, fg
 
     def _paint(
-        self, data: bytes, first: int, stop: int, tiles_x: int, bgs: list[int],
+        self, data: bytes, first: int, stop: int, total: int, tiles_x: int, bgs: list[int],
         raws: list[list[int]],
         subs: list[int], rx: int, ry: int, w: int, h: int, ctx: DecodeContext,
     ) -> None:
         px = ctx.fb.pixels
         conv = ctx.conv
-        # Backgrounds: one assignment per tile row of the batch.
+        # Backgrounds: one assignment for a batch of whole tile rows with one
+        # background (the usual case), else one per tile row.
         row = first // tiles_x
+        if first % tiles_x == 0 and (stop % tiles_x == 0 or stop == total) and \
+                bgs.count(bgs[0]) == len(bgs):
+            y0 = ry + (row << 4)
+            y1 = ry + min(((stop + tiles_x - 1) // tiles_x) << 4, h)
+            px[y0:y1, rx : rx + w] = bgs[0]
+            row = stop  # skip the per-row loop
         while row * tiles_x < stop:
             a = max(first, row * tiles_x)
             b = min(stop, (row + 1) * tiles_x)
@@ -293,22 +320,38 @@ class HextileDecoder(Decoder):
         counts = info[:, 1]
         strides = info[:, 2]
         total = int(counts.sum())
-        owner = np.repeat(np.arange(len(info)), counts)
-        # Offset of each subrectangle's geometry bytes (after its colour).
-        first = np.cumsum(counts) - counts
-        geo = (info[:, 0] + strides - 2 - first * strides)[owner] + np.arange(total) * strides[owner]
-        colours = info[owner, 3].astype(np.uint32)
-        coloured = np.flatnonzero(info[owner, 3] < 0)
-        if len(coloured):
-            raw = arr[(geo[coloured] - bpp)[:, None] + np.arange(bpp)]
-            colours[coloured] = conv.pixels(raw.reshape(-1))
-        key = (arr[geo].astype(np.intp) << 8) | arr[geo + 1]
-        sx, sy, sw, sh = _GEOMETRY[:, key]
-        tiles = info[owner]
-        bad = (sx + sw > tiles[:, 6]) | (sy + sh > tiles[:, 7])
+        # np.repeat of per-tile columns is much cheaper than gathering rows.
+        first = np.repeat(np.cumsum(counts) - counts, counts)
+        k = np.arange(total, dtype=np.int64) - first
+        colour_col = info[:, 3]
+        if bool((strides == 2).all()):
+            # No coloured tiles: geometry bytes are back to back.
+            geo = np.repeat(info[:, 0], counts) + 2 * k
+            colours = np.repeat(colour_col.astype(np.uint32), counts)
+        else:
+            # Offset of each subrectangle's geometry bytes (after its colour).
+            rstride = np.repeat(strides, counts)
+            geo = np.repeat(info[:, 0] + strides - 2, counts) + k * rstride
+            col = np.repeat(colour_col, counts)
+            colours = col.astype(np.uint32)
+            coloured = np.flatnonzero(col < 0)
+            if len(coloured):
+                raw = arr[(geo[coloured] - bpp)[:, None] + np.arange(bpp)]
+                colours[coloured] = conv.pixels(raw.reshape(-1))
+        xy = arr[geo].astype(np.int64)
+        wh = arr[geo + 1].astype(np.int64)
+        sx = xy >> 4
+        sy = xy & 15
+        sw = (wh >> 4) + 1
+        sh = (wh & 15) + 1
+        tw = np.repeat(info[:, 6], counts)
+        th = np.repeat(info[:, 7], counts)
+        bad = (sx + sw > tw) | (sy + sh > th)
         if bad.any():
             i = int(np.argmax(bad))
             raise ProtocolError(
                 f"Hextile subrectangle {int(sw[i])}x{int(sh[i])}+{int(sx[i])}+{int(sy[i])} "
-                f"lies outside its {int(tiles[i, 6])}x{int(tiles[i, 7])} tile")
-        paint_rects(ctx.fb.pixels, sx + tiles[:, 4] + rx, sy + tiles[:, 5] + ry, sw, sh, colours)
+                f"lies outside its {int(tw[i])}x{int(th[i])} tile")
+        xs = sx + np.repeat(info[:, 4] + rx, counts)
+        ys = sy + np.repeat(info[:, 5] + ry, counts)
+        paint_rects(ctx.fb.pixels, xs, ys, sw, sh, colours)

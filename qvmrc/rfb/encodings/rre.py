@@ -62,12 +62,13 @@ def paint_rects(
     stride = pixels.shape[1]
     # One entry per subrectangle row, then one per pixel. A 1-D fancy
     # assignment with repeated indices stores in index order (last wins);
-    # tests pin this for overlapping subrectangles.
-    row_rect = np.repeat(np.arange(n), hs)
+    # tests pin this for overlapping subrectangles. np.repeat of the
+    # per-rectangle columns beats gathering them through an index array.
+    nrows = int(hs.sum())
     first_row = np.cumsum(hs) - hs
-    row_in = np.arange(len(row_rect)) - np.repeat(first_row, hs)
-    row_start = (ys[row_rect] + row_in) * stride + xs[row_rect]
-    row_len = ws[row_rect]
+    row_in = np.arange(nrows) - np.repeat(first_row, hs)
+    row_start = np.repeat(ys * stride + xs, hs) + row_in * stride
+    row_len = np.repeat(ws, hs)
     first_pix = np.cumsum(row_len) - row_len
     idx = np.repeat(row_start - first_pix, row_len) + np.arange(total)
     pixels.reshape(-1)[idx] = np.repeat(colours, area)
