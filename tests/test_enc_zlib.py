@@ -110,3 +110,55 @@ def test_too_much_pixel_data_is_a_protocol_error() -> None:
 
 def test_empty_rectangle_that_inflates_to_data_is_a_protocol_error() -> None:
     bad(ZlibEncoder().deflate(b"xyz"), 0, 0)
+
+
+def _zlib_rect(stream, img, x=0, y=0):
+    import struct
+
+    comp = stream.compress(img.astype("<u4").tobytes()) + stream.flush(2)  # Z_SYNC_FLUSH
+    h, w = img.shape
+    return struct.pack(">HHHHi", x, y, w, h, 6) + struct.pack(">I", len(comp)) + comp
+
+
+def test_large_rectangles_inflate_in_bands_exactly():
+    import struct
+    import zlib as zl
+
+    import numpy as np
+
+    from qvmrc.rfb.connection import RFBClient
+    from qvmrc.rfb.pixelformat import PRESETS
+
+    rng = np.random.default_rng(3)
+    a = rng.integers(0, 1 << 24, size=(300, 400), dtype=np.uint32)
+    b = rng.integers(0, 1 << 24, size=(250, 500), dtype=np.uint32)
+    enc = zl.compressobj()
+    stream = struct.pack(">BxH", 0, 2) + _zlib_rect(enc, a, 0, 0) + _zlib_rect(enc, b, 100, 300)
+    for step in (len(stream), 4096):
+        c = RFBClient()
+        c.start_replay(640, 560, PRESETS["rgb888"])
+        for i in range(0, len(stream), step):
+            c.receive_data(stream[i : i + step])
+        assert np.array_equal(c.fb.pixels[:300, :400], a)
+        assert np.array_equal(c.fb.pixels[300:550, 100:600], b)
+
+
+def test_large_rectangle_with_extra_inflated_data_is_refused():
+    import struct
+    import zlib as zl
+
+    import numpy as np
+    import pytest
+
+    from qvmrc.errors import ProtocolError
+    from qvmrc.rfb.connection import RFBClient
+    from qvmrc.rfb.pixelformat import PRESETS
+
+    img = np.zeros((300, 400), dtype=np.uint32)
+    enc = zl.compressobj()
+    comp = enc.compress(img.tobytes() + b"\x01" * 64) + enc.flush(2)
+    body = struct.pack(">HHHHi", 0, 0, 400, 300, 6) + struct.pack(">I", len(comp)) + comp
+    c = RFBClient()
+    c.start_replay(400, 300, PRESETS["rgb888"])
+    with pytest.raises(ProtocolError, match="more than"):
+        c.receive_data(struct.pack(">BxH", 0, 1) + body)

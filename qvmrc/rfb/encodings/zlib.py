@@ -15,6 +15,9 @@ from qvmrc.rfb.buffer import ReadBuffer
 from qvmrc.rfb.encodings import numbers
 from qvmrc.rfb.encodings.base import MAX_RECT_PAYLOAD, DecodeContext, Decoder
 
+# Rectangles inflating to more than this go a band of rows at a time.
+_CHUNK = 1 << 18
+
 
 def inflate_exact(stream: zlib._Decompress, data: bytes, size: int, what: str) -> bytes:
     """Inflate ``data`` from a persistent stream; it must yield exactly ``size`` bytes."""
@@ -59,8 +62,50 @@ class ZlibDecoder(Decoder):
             return False
         buf.skip(4)
         data = buf.read(n)
-        size = w * h * ctx.conv.bpp
-        raw = inflate_exact(self._stream, data, size, "Zlib")
-        if size:
-            ctx.fb.pixels[y : y + h, x : x + w] = ctx.conv.pixels(raw).reshape(h, w)
+        conv = ctx.conv
+        row_bytes = w * conv.bpp
+        if row_bytes * h <= _CHUNK:
+            raw = inflate_exact(self._stream, data, row_bytes * h, "Zlib")
+            if raw:
+                ctx.fb.pixels[y : y + h, x : x + w] = conv.pixels(raw).reshape(h, w)
+            return True
+        self._inflate_rows(data, x, y, w, h, row_bytes, ctx)
         return True
+
+    def _inflate_rows(self, data: bytes, x: int, y: int, w: int, h: int, row_bytes: int,
+                      ctx: DecodeContext) -> None:
+        """Inflate a large rectangle a band of rows at a time.
+
+        One multi-megabyte output per rectangle is allocated and freed again
+        each time, and the allocator hands it back to the OS: measured on
+        QEMU's full-screen Zlib traffic, page faults made inflating ~40%
+        slower than zlib itself. Bands of ~256 KB are reused from the heap.
+        """
+        stream = self._stream
+        band = max(1, _CHUNK // row_bytes)
+        px = ctx.fb.pixels
+        conv = ctx.conv
+        src: bytes = data
+        try:
+            r = 0
+            while r < h:
+                k = min(band, h - r)
+                out = stream.decompress(src, k * row_bytes)
+                src = stream.unconsumed_tail
+                if len(out) != k * row_bytes:
+                    raise ProtocolError(
+                        f"Zlib rectangle inflates to fewer than the {row_bytes * h} bytes it needs")
+                px[y + r : y + r + k, x : x + w] = conv.pixels(out).reshape(k, w)
+                r += k
+            # What's left must be the sync flush's empty block.
+            for _ in range(4):
+                if not src:
+                    break
+                if stream.decompress(src, 1):
+                    raise ProtocolError(
+                        f"Zlib rectangle inflates to more than the {row_bytes * h} bytes it needs")
+                src = stream.unconsumed_tail
+            else:
+                raise ProtocolError("Zlib rectangle has zlib data that does not end cleanly")
+        except zlib.error as e:
+            raise ProtocolError(f"Zlib rectangle has corrupt zlib data ({e})") from None
