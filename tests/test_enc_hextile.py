@@ -212,3 +212,33 @@ def test_runs_of_raw_tiles_paint_as_blocks_exactly():
         for i in range(0, len(stream), step):
             c.receive_data(stream[i : i + step])
         assert np.array_equal(c.fb.pixels[2 : 2 + h, 3 : 3 + w], img)
+
+
+def test_raw_runs_broken_by_other_tiles_and_split_input():
+    import struct
+
+    import numpy as np
+
+    from qvmrc.rfb.connection import RFBClient
+    from qvmrc.rfb.pixelformat import PRESETS
+
+    rng = np.random.default_rng(9)
+    w, h = 96, 32  # 6 x 2 tiles
+    img = rng.integers(0, 1 << 24, size=(h, w), dtype=np.uint32)
+    kinds = ["raw", "raw", "bg", "raw", "raw", "raw", "raw", "bg", "bg", "raw", "raw", "raw"]
+    body = b""
+    for i, kind in enumerate(kinds):
+        ty, tx = divmod(i, 6)
+        tile = img[ty * 16 : ty * 16 + 16, tx * 16 : tx * 16 + 16]
+        if kind == "raw":
+            body += bytes([1]) + tile.astype("<u4").tobytes()
+        else:
+            img[ty * 16 : ty * 16 + 16, tx * 16 : tx * 16 + 16] = 0x123456
+            body += bytes([2]) + struct.pack("<I", 0x123456)
+    stream = struct.pack(">BxH", 0, 1) + struct.pack(">HHHHi", 0, 0, w, h, 5) + body
+    for step in (len(stream), 1000, 3):
+        c = RFBClient()
+        c.start_replay(w, h, PRESETS["rgb888"])
+        for i in range(0, len(stream), step):
+            c.receive_data(stream[i : i + step])
+        assert np.array_equal(c.fb.pixels, img), step
