@@ -1,6 +1,7 @@
 """QVMRC's decode benchmark: qvmrc next to noVNC and vncdotool on the same bytes.
 
     python bench/run.py [--quick] [--runs N] [--only PATTERN ...] [--rerecord]
+    python bench/run.py --live      # live targets (bench/live.py), kept for RESULTS.md
 
 One command, from the repository root, with the venv's python:
 
@@ -416,10 +417,7 @@ def write_results(rows: list[Row], args: argparse.Namespace, started: float,
                      f"encodings asked: {r.spec.encodings}"
                      f"{', JPEG quality ' + str(r.spec.jpeg_quality) if r.spec.jpeg_quality is not None else ''}")
     lines += ["", "## Notes", "", NOTES]
-    lines += ["", "## Live (TODO)", "",
-              "Not measured yet: idle CPU over 60 s, connect to first complete frame, "
-              "sustained updates/s with Tight+JPEG at 1080p, input latency under load, RSS "
-              "(`python bench/run.py --live`, see the stub in run.py).", ""]
+    lines += ["", "## Live", ""] + live_lines()
     out = BENCH / "RESULTS.md"
     out.write_text("\n".join(lines))
     return out
@@ -453,22 +451,60 @@ def load_rows() -> list[Row]:
     return rows
 
 
-# ------------------------------------------------------------------ live (TODO)
+# ------------------------------------------------------------------ live
+
+LIVE_JSON = WORK / "live.json"
+
 
 def live(args: argparse.Namespace) -> int:
-    """TODO (issue 4, live targets): through websockify on loopback, measure
-    - idle console CPU: `qvmrc` session connected to a still Xvnc, % of one core over 60 s;
-    - connect -> first complete frame on a 1024x768 QEMU console, and `qvmrc snapshot`
-      wall time from process start;
-    - sustained complete updates/s with Tight+JPEG on the 1080p photo scene
-      (scenes.photo with interval ~0), and decode time per update;
-    - input latency: time from the key/pointer call to the bytes on the wire while
-      that stream is decoded (p99);
-    - RSS of one headless 1080p console.
-    The servers and scenes in bench/workloads/ can be reused for all of it.
-    """
-    print("run.py --live: not implemented yet (see the TODO in bench/run.py)", file=sys.stderr)
-    return 2
+    """Live targets (issue 4) through websockify on loopback: bench/live.py measures,
+    this keeps its JSON for RESULTS.md (rebuilt with --report-only)."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, str(BENCH / "live.py"), "--json", str(LIVE_JSON)]
+    if args.quick:
+        cmd += ["--idle-seconds", "10", "--sustain-seconds", "5"]
+    rc = subprocess.run(cmd, cwd=REPO).returncode
+    if rc == 0:
+        print("\n".join(live_lines()))
+    return rc
+
+
+def live_lines() -> list[str]:
+    if not LIVE_JSON.exists():
+        return ["Not measured in this checkout: run `python bench/run.py --live`.", ""]
+    d = json.loads(LIVE_JSON.read_text())
+    sus = d.get("sustained_1080p_tight_jpeg", {})
+    lat = d.get("input_latency_ms", {})
+
+    def mark(ok: bool) -> str:
+        return "✓" if ok else "✗"
+
+    rows = [
+        ("idle console CPU (% of one core, QEMU still screen, "
+         f"{d.get('idle_seconds', '?')} s)", f"{d.get('idle_cpu_percent')}", "< 0.5",
+         mark(d.get("idle_cpu_percent", 99) < 0.5)),
+        ("connect -> first complete frame, 1024x768 QEMU (ms, median of 10)",
+         f"{d.get('first_frame_ms_median')}", "< 150", mark(d.get("first_frame_ms_median", 1e9) < 150)),
+        ("`qvmrc snapshot` from process start (s, median of 5)",
+         f"{d.get('snapshot_process_s_median')}", "< 1.5", mark(d.get("snapshot_process_s_median", 99) < 1.5)),
+        ("complete 1920x1080 Tight+JPEG updates/s (bench/jpegserver.py)",
+         f"{sus.get('updates_per_s')}", ">= 30", mark(sus.get("updates_per_s", 0) >= 30)),
+        ("decode time per 1080p update (ms)", f"{sus.get('decode_ms_per_update')}", "—", ""),
+        ("key event on the wire while decoding that stream (ms, p50 / p99 / max)",
+         f"{lat.get('p50')} / {lat.get('p99')} / {lat.get('max')}", "p99 < 5",
+         mark(lat.get("p99", 99) < 5)),
+        ("RSS of one headless 1080p console (MB)", f"{d.get('rss_mb_1080p_headless')}", "< 150",
+         mark(d.get("rss_mb_1080p_headless", 1e9) < 150)),
+    ]
+    out = ["| measurement | value | target | |", "|---|---|---|---|"]
+    out += [f"| {a} | {b} | {c} | {m} |" for a, b, c, m in rows]
+    out += ["", "Measured by `python bench/run.py --live` (bench/live.py) through websockify on "
+            "127.0.0.1: QEMU with the still-picture guest (tests/guest/still.S) for idle and first "
+            "frame; bench/jpegserver.py, which answers every update request at once with a full "
+            "screen of new Tight JPEG tiles, for the sustained rate, input latency and RSS (so the "
+            "client, not the server's encoder, is what's measured). Latency is KeyEvent call -> "
+            "server receipt, both stamped with CLOCK_MONOTONIC.", ""]
+    return out
 
 
 # ------------------------------------------------------------------ main
@@ -482,7 +518,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rerecord", action="store_true", help="remake the recordings first")
     ap.add_argument("--no-vncdotool", action="store_true")
     ap.add_argument("--no-record", action="store_true", help="never record; bench what exists")
-    ap.add_argument("--live", action="store_true", help="live measurements (TODO)")
+    ap.add_argument("--live", action="store_true",
+                    help="live measurements against real servers (bench/live.py); kept for RESULTS.md")
     ap.add_argument("--report-only", action="store_true",
                     help="rebuild the table and RESULTS.md from the last run's bench/work/results.json")
     args = ap.parse_args(argv)
