@@ -358,6 +358,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
     else:
         pf = PRESETS["rgb888"]
     conn = RFBClient(password="replay", pixel_format=pf, auto_update=False)
+    if isinstance(side.get("security_type"), int):
+        conn.forced_security = side["security_type"]
     pixels = rects = updates = 0
     seconds = 0.0
     clock = time.process_time

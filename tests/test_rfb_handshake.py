@@ -263,3 +263,12 @@ def test_opaque_mode_sets_the_padding_byte_in_painted_areas_only():
     assert (c.fb.pixels == 0xFF000000).all()
     c.receive_data(fbu(rect(0, 0, 1, 1, 0, struct.pack("<I", 0x123456))))
     assert c.fb.pixels[0, 0] == 0xFF123456
+
+
+def test_replay_can_follow_a_recorded_security_choice():
+    c = RFBClient(password="x")
+    c.forced_security = 2
+    c.receive_data(b"RFB 003.008\n" + bytes([2, 1, 2]) + bytes(16) + struct.pack(">I", 0)
+                   + b"\0\4\0\3" + PRESETS["rgb888"].pack() + struct.pack(">I", 0))
+    assert any(isinstance(e, ev.Connected) for e in c.next_events())
+    assert c.security_type == 2

@@ -22,14 +22,29 @@ class ReadBuffer:
     __slots__ = ("_buf", "_pos")
 
     def __init__(self) -> None:
-        self._buf = bytearray()
+        # bytes while it holds exactly one fed chunk (no copy), else a bytearray.
+        self._buf: bytes | bytearray = b""
         self._pos = 0
 
     def feed(self, data: bytes | bytearray | memoryview) -> None:
-        if self._pos >= _COMPACT_AT or (self._pos and self._pos == len(self._buf)):
-            del self._buf[: self._pos]
+        buf = self._buf
+        pos = self._pos
+        if pos >= len(buf):
+            # Everything was consumed: keep the chunk itself, uncopied.
+            self._buf = data if isinstance(data, bytes) else bytes(data)
             self._pos = 0
-        self._buf += data
+            return
+        if isinstance(buf, bytes) or pos >= _COMPACT_AT:
+            rest = bytearray(memoryview(buf)[pos:])
+            rest += data
+            self._buf = rest
+            self._pos = 0
+            return
+        try:
+            buf += data
+        except BufferError:  # a view handed out earlier is still alive
+            self._buf = bytearray(memoryview(buf)[pos:]) + data
+            self._pos = 0
 
     def available(self) -> int:
         return len(self._buf) - self._pos
@@ -42,6 +57,18 @@ class ReadBuffer:
         self._pos = p + n
         with memoryview(self._buf) as mv:
             return mv[p : p + n].tobytes()
+
+    def view(self, n: int) -> memoryview:
+        """Consume ``n`` bytes as a zero-copy view.
+
+        Release it (``with buf.view(n) as mv:``), and every array made from
+        it, before the next ``feed``: large Raw rectangles skip a copy this way.
+        """
+        p = self._pos
+        if n > len(self._buf) - p:
+            raise IndexError("read past the end of the receive buffer")
+        self._pos = p + n
+        return memoryview(self._buf)[p : p + n]
 
     def peek(self, n: int, offset: int = 0) -> bytes:
         p = self._pos + offset

@@ -109,6 +109,8 @@ class RFBClient:
         # surface honours alpha); done here, on the decoding thread, so the
         # view never writes into pixels a decoder may be writing.
         self.opaque = opaque
+        #: Security type to pick when offered (replay follows the recording's sidecar).
+        self.forced_security: int | None = None
 
         self.state = State.VERSION
         self._buf = ReadBuffer()
@@ -283,7 +285,10 @@ class RFBClient:
         return f"{SECURITY_NAMES.get(t, 'unknown')} ({t})"
 
     def _choose_security(self, types: list[int]) -> None:
-        if SECURITY_NONE in types:
+        if self.forced_security is not None and self.forced_security in types:
+            # Replaying a recording: follow the choice its client made.
+            self.security_type = self.forced_security
+        elif SECURITY_NONE in types:
             self.security_type = SECURITY_NONE
         elif SECURITY_VNC in types:
             self.security_type = SECURITY_VNC

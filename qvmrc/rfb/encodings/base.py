@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from qvmrc.errors import ProtocolError
+
 if TYPE_CHECKING:
     from qvmrc.rfb.buffer import ReadBuffer
     from qvmrc.rfb.framebuffer import Framebuffer
@@ -20,6 +22,24 @@ if TYPE_CHECKING:
 
 # Largest compressed payload one rectangle may announce; bounds memory per rect.
 MAX_RECT_PAYLOAD = 64 * 1024 * 1024
+
+
+def read_u32_prefixed(buf: ReadBuffer, what: str) -> bytes | None:
+    """A ``u32 length`` + body (Zlib, ZRLE): the body, or None until it has all arrived.
+
+    The length is checked before waiting, so a hostile length can neither make
+    us buffer without bound nor allocate for it.
+    """
+    avail = buf.available()
+    if avail < 4:
+        return None
+    n = buf.peek_u32()
+    if n > MAX_RECT_PAYLOAD:
+        raise ProtocolError(f"{what} rectangle announces {n} bytes, more than QVMRC accepts")
+    if avail < 4 + n:
+        return None
+    buf.skip(4)
+    return buf.read(n)
 
 
 class DecodeContext:

@@ -16,5 +16,6 @@ class RawDecoder(Decoder):
         if buf.available() < n:
             return False
         if n:
-            ctx.fb.pixels[y : y + h, x : x + w] = ctx.conv.pixels(buf.read(n)).reshape(h, w)
+            with buf.view(n) as data:
+                ctx.fb.pixels[y : y + h, x : x + w] = ctx.conv.pixels(data).reshape(h, w)
         return True

@@ -13,7 +13,7 @@ import zlib
 from qvmrc.errors import ProtocolError
 from qvmrc.rfb.buffer import ReadBuffer
 from qvmrc.rfb.encodings import numbers
-from qvmrc.rfb.encodings.base import MAX_RECT_PAYLOAD, DecodeContext, Decoder
+from qvmrc.rfb.encodings.base import DecodeContext, Decoder, read_u32_prefixed
 
 # Rectangles inflating to more than this go a band of rows at a time.
 _CHUNK = 1 << 18
@@ -52,16 +52,9 @@ class ZlibDecoder(Decoder):
         self._stream = zlib.decompressobj()
 
     def decode(self, buf: ReadBuffer, x: int, y: int, w: int, h: int, ctx: DecodeContext) -> bool:
-        avail = buf.available()
-        if avail < 4:
+        data = read_u32_prefixed(buf, "Zlib")
+        if data is None:
             return False
-        n = buf.peek_u32()
-        if n > MAX_RECT_PAYLOAD:
-            raise ProtocolError(f"Zlib rectangle announces {n} bytes, more than QVMRC accepts")
-        if avail < 4 + n:
-            return False
-        buf.skip(4)
-        data = buf.read(n)
         conv = ctx.conv
         row_bytes = w * conv.bpp
         if row_bytes * h <= _CHUNK:

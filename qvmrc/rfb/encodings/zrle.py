@@ -21,7 +21,7 @@ import numpy as np
 from qvmrc.errors import ProtocolError
 from qvmrc.rfb.buffer import ReadBuffer
 from qvmrc.rfb.encodings import numbers
-from qvmrc.rfb.encodings.base import MAX_RECT_PAYLOAD, DecodeContext, Decoder
+from qvmrc.rfb.encodings.base import DecodeContext, Decoder, read_u32_prefixed
 from qvmrc.rfb.pixelformat import PixelConverter
 
 TILE = 64
@@ -65,16 +65,9 @@ class ZRLEDecoder(Decoder):
                           and sys.byteorder == "little")
 
     def decode(self, buf: ReadBuffer, x: int, y: int, w: int, h: int, ctx: DecodeContext) -> bool:
-        avail = buf.available()
-        if avail < 4:
+        data = read_u32_prefixed(buf, "ZRLE")
+        if data is None:
             return False
-        n = buf.peek_u32()
-        if n > MAX_RECT_PAYLOAD:
-            raise ProtocolError(f"ZRLE rectangle announces {n} bytes, more than QVMRC accepts")
-        if avail < 4 + n:
-            return False
-        buf.skip(4)
-        data = buf.read(n)
         conv = ctx.conv
         if conv is not self._conv:
             self._set_conv(conv)
