@@ -90,7 +90,9 @@ def _add_connect_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-v", "--verbose", action="store_true", help="log protocol details to stderr")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(with_devserver: bool = True) -> argparse.ArgumentParser:
+    """The whole parser; ``with_devserver=False`` skips importing the devserver
+    (aiohttp, ~0.1 s) for commands that don't need it."""
     parser = _Parser(prog="qvmrc", description="QVMRC: console for LimiQuantix virtual machines.")
     parser.add_argument("--version", action="version", version=f"qvmrc {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -118,11 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the format the recording was made with (default: from its sidecar, else rgb888)")
 
     p = sub.add_parser("devserver", help="a development control plane with console proxy")
-    try:
+    if with_devserver:
         from qvmrc.controlplane.devserver import add_arguments as devserver_arguments
-    except ImportError:  # pragma: no cover - during development
-        devserver_arguments = None
-    if devserver_arguments is not None:
+
         devserver_arguments(p)
 
     p = sub.add_parser("demo", help="open the built-in demo VM in the desktop app")
@@ -407,7 +407,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     first = next((a for a in argv if not a.startswith("-")), None)
     if first is not None and first not in commands and "--help" not in argv and "-h" not in argv:
         argv = ["open", *argv]
-    parser = build_parser()
+    first = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(with_devserver=first == "devserver" or first is None)
     args = parser.parse_args(argv)
     _setup_logging(getattr(args, "verbose", False))
     try:
