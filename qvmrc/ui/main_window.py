@@ -54,6 +54,17 @@ STATE_COLOURS = {"RUNNING": "#2e9d4f", "STOPPED": "#8a8f98", "PAUSED": "#d49a17"
 TabFactory = Callable[[ConsoleTarget], ConsoleTab]
 
 
+def initial_size() -> tuple[int, int]:
+    """1280x860, or 90% of a smaller screen's free area (never off-screen)."""
+    from PySide6.QtGui import QGuiApplication
+
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return 1280, 860
+    free = screen.availableGeometry()
+    return min(1280, int(free.width() * 0.9)), min(860, int(free.height() * 0.9))
+
+
 class MainWindow(QMainWindow):
     def __init__(self, settings: Settings, store: SettingsStore | None = None,
                  secrets: SecretStore | None = None, log_handler: QtLogHandler | None = None, *,
@@ -62,7 +73,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("QVMRC")
         self.setObjectName("mainWindow")
-        self.resize(1280, 860)
+        self.resize(*initial_size())
         self.settings = settings
         self.store = store
         self.secrets = secrets
@@ -108,6 +119,9 @@ class MainWindow(QMainWindow):
         self.debug_panel.recordToggled.connect(self._debug_record)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.debug_panel)
         self.debug_panel.hide()
+        self._debug_sized = False
+        # First opening: a third of the window, so the console stays the main thing.
+        self.debug_panel.visibilityChanged.connect(self._size_debug_panel)
         self._build_menus()
         self.sidebar.setVisible(settings.show_sidebar)
         self.rebuild_tree()
@@ -381,6 +395,11 @@ class MainWindow(QMainWindow):
         if cp is None or vm is None:
             return None
         return self.open_target(target_for_vm(cp, vm))
+
+    def _size_debug_panel(self, visible: bool) -> None:
+        if visible and not self._debug_sized:
+            self._debug_sized = True
+            self.resizeDocks([self.debug_panel], [max(180, self.height() // 3)], Qt.Orientation.Vertical)
 
     def open_string(self, text: str, *, token: str | None = None,
                     password: str | None = None) -> ConsoleTab | None:
