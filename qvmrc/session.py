@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from qvmrc.errors import AuthenticationError, ConnectionClosed, QVMRCError
+from qvmrc.errors import AuthenticationError, ConnectionClosed, QVMRCError, TransportError
 from qvmrc.rfb import events as ev
 from qvmrc.rfb.connection import RFBClient
 from qvmrc.rfb.encodings import numbers
@@ -153,6 +153,7 @@ class Session:
         self._closing = False
         self._connected = asyncio.Event()
         self._decode_time_pending = 0.0
+        self._prompting = False
 
     # ----------------------------------------------------------------- state
 
@@ -195,7 +196,12 @@ class Session:
             writer = asyncio.create_task(self._writer(self._transport, self._outq))
             if opts.threaded_decode:
                 self._executor = ThreadPoolExecutor(1, thread_name_prefix="qvmrc-decode")
-            await self._read_loop(self._transport)
+            reader = asyncio.create_task(self._read_loop(self._transport))
+            try:
+                await self._handshake_deadline(reader, opts.timeout)
+                await reader
+            finally:
+                reader.cancel()
         except ConnectionClosed as e:
             if self._closing:
                 return
@@ -221,6 +227,25 @@ class Session:
             self.stop_recording()
             if self._closing:
                 self._set_state(SessionState.DISCONNECTED, "closed")
+
+    async def _handshake_deadline(self, reader: asyncio.Task[None], timeout: float) -> None:
+        """A server that accepts but never finishes the handshake is an error, not a hang.
+
+        Time spent waiting for the user to type a VNC password doesn't count.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not self._connected.is_set() and not reader.done():
+            if self._prompting:
+                deadline = loop.time() + timeout
+            left = deadline - loop.time()
+            if left <= 0:
+                raise TransportError(
+                    f"the server did not complete the VNC handshake within {timeout:g} s")
+            waiter = asyncio.ensure_future(self._connected.wait())
+            await asyncio.wait({reader, waiter}, timeout=min(left, 0.5),
+                               return_when=asyncio.FIRST_COMPLETED)
+            waiter.cancel()
 
     async def wait_connected(self) -> None:
         await self._connected.wait()
@@ -302,7 +327,11 @@ class Session:
             self._set_state(SessionState.CONNECTED, event.name)
             lst.connected(event)
         elif isinstance(event, ev.PasswordRequired):
-            password = await lst.password_needed()
+            self._prompting = True
+            try:
+                password = await lst.password_needed()
+            finally:
+                self._prompting = False
             if password is None:
                 raise AuthenticationError("the server asks for a VNC password and none was given")
             assert self.conn is not None

@@ -144,3 +144,16 @@ def test_backoff_grows_exponentially_with_jitter_and_a_cap():
     assert [round(next(gen), 3) for _ in range(6)] == [1.25, 2.5, 5.0, 10.0, 10.0, 10.0]
     gen = backoff_delays(base=1, factor=2, cap=8, jitter=0.25, rng=lambda: 0.0)
     assert [next(gen) for _ in range(2)] == [0.75, 1.5]
+
+
+async def test_a_server_that_never_finishes_the_handshake_is_an_error_not_a_hang():
+    async def silent(reader, writer):
+        await asyncio.sleep(30)
+
+    srv = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = srv.sockets[0].getsockname()[1]
+    async with srv:
+        s = Session(f"vnc://127.0.0.1:{port}", SessionOptions(timeout=0.5))
+        with pytest.raises(TransportError, match="handshake"):
+            await asyncio.wait_for(s.run(), 5)
+        assert s.state is SessionState.FAILED
