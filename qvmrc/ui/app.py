@@ -71,6 +71,13 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
     app.setApplicationName("QVMRC")
     app.setOrganizationName("LimiQuantix")
     app.setDesktopFileName("qvmrc")
+    from importlib.resources import files
+
+    from PySide6.QtGui import QIcon
+
+    icon = files("qvmrc") / "resources" / "qvmrc.svg"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     app.setQuitOnLastWindowClosed(False)
 
     handler = QtLogHandler()
