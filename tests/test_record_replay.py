@@ -93,7 +93,7 @@ def test_replay_of_a_real_recording_ends_on_the_servers_picture(qemu_recordings,
 
 @needs_qemu
 @pytest.mark.real
-@pytest.mark.parametrize("encoding", ["hextile", "zrle", "tight"])
+@pytest.mark.parametrize("encoding", ["raw", "hextile", "zlib", "zrle", "tight", "tightpng"])
 def test_damaged_and_truncated_recordings_end_cleanly(qemu_recordings, tmp_path, encoding):
     recs, _ = qemu_recordings
     with open(recs[encoding], "rb") as fh:

@@ -63,3 +63,26 @@ def test_recording_decodes_to_the_screendump(path, split):
 def test_there_are_recordings_for_every_qemu_encoding():
     encs = {p.stem.split("-")[1] for p in RECORDINGS}
     assert encs >= {"raw", "hextile", "zlib", "zrle", "tight", "tightpng"}
+
+
+@pytest.mark.parametrize("path", RECORDINGS, ids=[p.stem for p in RECORDINGS])
+def test_mutated_recordings_only_ever_raise_protocol_errors(path):
+    """A hostile or broken server: flipped bytes end in ProtocolError or decode, nothing else."""
+    from qvmrc.errors import AuthenticationError, ProtocolError
+
+    side = read_sidecar(str(path))
+    assert side is not None
+    with open(path, "rb") as fh:
+        stream = b"".join(d for d, _ in read_fbs(fh))
+    rng = random.Random(path.stem)
+    for _ in range(40):
+        data = bytearray(stream)
+        for _ in range(rng.randint(1, 8)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        c = RFBClient(password="x", pixel_format=pixel_format_from_json(side["pixel_format"]),
+                      auto_update=False)
+        try:
+            for i in range(0, len(data), 4096):
+                c.receive_data(bytes(data[i : i + 4096]))
+        except (ProtocolError, AuthenticationError):
+            pass
