@@ -370,7 +370,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         for event in conn.next_events():
             if isinstance(event, ev.FramebufferUpdated):
                 updates += 1
-                rects += event.rects
+                rects += len(event.damage)  # painted rectangles; pseudo-encodings excluded
                 pixels += sum(w * h for _, _, w, h in event.damage)
     if conn.buffered:
         log.warning("recording ends inside a message (%d bytes left undecoded)", conn.buffered)
