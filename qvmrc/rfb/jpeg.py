@@ -13,8 +13,8 @@ baseline in bench/ decodes with libjpeg-turbo's TJFLAG_FASTDCT too).
 
 libjpeg-turbo can write ``BGRX`` pixels, which on a little-endian machine
 are exactly the framebuffer's ``uint32`` ``0x??RRGGBB`` values (``XRGB`` on a
-big-endian one), so no channel shuffling is needed: only the pad byte, which
-libjpeg-turbo sets to 0xff, is cleared while the pixels are copied into place.
+big-endian one), so no channel shuffling is needed. libjpeg-turbo sets the pad
+byte to 0xff, which the framebuffer allows (views treat it as opaque).
 
 A JPEG's header names its own size. A server could announce a tiny rectangle
 and send a JPEG that claims 60000x60000 pixels; the decoders below never let
@@ -41,7 +41,6 @@ BACKEND = "simplejpeg" if _sj is not None else "pillow"
 _LITTLE = sys.byteorder == "little"
 _SJ_SPACE = "BGRX" if _LITTLE else "XRGB"
 _PIL_RAW = "BGRX" if _LITTLE else "XRGB"
-_RGB_MASK = np.uint32(0x00FFFFFF)
 
 
 class Scratch:
@@ -71,16 +70,23 @@ def decode_jpeg_into(data: bytes | bytearray | memoryview, out: np.ndarray,
     if h == 0 or w == 0:
         raise ProtocolError(f"server sent a JPEG for an empty {w}x{h} rectangle")
     if _sj is not None:
-        tmp = scratch.get(w * h) if scratch is not None else np.empty(w * h, dtype=np.uint32)
+        # Full-width rectangles are contiguous in the framebuffer: decode in
+        # place. Others go through a scratch buffer. Either way the buffer
+        # bounds the allocation, so a JPEG claiming a larger size is refused.
+        direct = out.flags.c_contiguous
+        if direct:
+            tmp = out.reshape(-1)
+        else:
+            tmp = scratch.get(w * h) if scratch is not None else np.empty(w * h, dtype=np.uint32)
         try:
-            # The buffer bounds the allocation: a larger image is refused here.
             img = _sj.decode_jpeg(data, colorspace=_SJ_SPACE, buffer=tmp, fastdct=True)
         except (ValueError, RuntimeError, TypeError) as exc:
             raise ProtocolError(f"server sent a JPEG rectangle that does not decode: {exc}") from None
         if img.shape[0] != h or img.shape[1] != w:
             raise ProtocolError(
                 f"server sent a {img.shape[1]}x{img.shape[0]} JPEG for a {w}x{h} rectangle")
-        np.bitwise_and(tmp.reshape(h, w), _RGB_MASK, out=out)
+        if not direct:
+            out[...] = tmp.reshape(h, w)
         return
     out[...] = _decode_pillow(data, w, h)  # pragma: no cover - fallback
 
