@@ -37,6 +37,14 @@ class ControlPlaneError(QVMRCError):
         super().__init__(f"{message} ({code})" if message else code)
 
 
+class CertificateNotTrusted(ControlPlaneError):
+    """The control plane's TLS certificate is not trusted (self-signed appliances)."""
+
+    def __init__(self, base_url: str, message: str) -> None:
+        self.base_url = base_url
+        super().__init__("unavailable", message)
+
+
 class MaintenanceError(ControlPlaneError):
     """The control plane answers 503 while it restarts for updates."""
 

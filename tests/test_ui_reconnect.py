@@ -390,3 +390,52 @@ def test_recording_reconnects_so_the_file_starts_at_the_handshake(qtbot, loop, t
         await tab.close_console()
 
     run(loop, scenario())
+
+
+def test_untrusted_certificate_offers_trust_then_connects_with_it_pinned(qtbot, loop, monkeypatch):
+    """Self-signed appliances are the normal case: trusting pins the certificate and connects."""
+    from qvmrc.controlplane import client as cp_client
+    from qvmrc.errors import CertificateNotTrusted
+    from qvmrc.ui import dialogs
+
+    @dataclass
+    class Cert:
+        pem: str = "-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n"
+        sha256: str = "AB:CD"
+
+    async def fetch(url: str, **kw: Any) -> Cert:
+        return Cert()
+
+    async def confirm(*a: Any, **kw: Any) -> bool:
+        return True
+
+    monkeypatch.setattr(cp_client, "fetch_server_certificate", fetch)
+    monkeypatch.setattr(dialogs, "confirm", confirm)
+    seen: list[str] = []
+
+    async def resolve(target: Any) -> Endpoint:
+        seen.append(target.cp.pinned_pem)
+        if not target.cp.pinned_pem:
+            raise CertificateNotTrusted("https://appliance", "the TLS certificate of https://appliance is not trusted")
+        return Endpoint()
+
+    clock = FakeClock()
+    cp = ControlPlane(url="https://appliance", name="appliance")
+    target = ConsoleTarget(key="k", title="web01", target="qvmrc://connect?url=https://appliance&vmId=1",
+                           cp=cp, vm_id="1")
+    tab = _tab(clock, resolver=resolve, target=target)
+    qtbot.addWidget(tab)
+    trusted: list[Any] = []
+    tab.certificateTrusted.connect(trusted.append)
+
+    async def scenario() -> None:
+        tab.start()
+        await until(lambda: "not trusted" in tab.overlay_text())
+        assert not tab.overlay.buttons["trust"].isHidden()
+        tab.overlay.buttons["trust"].click()
+        await until(lambda: len(FakeSession.made) == 1)
+        assert trusted and trusted[0].pinned_pem.startswith("-----BEGIN")
+        assert seen[-1].startswith("-----BEGIN")
+        await tab.close_console()
+
+    run(loop, scenario())

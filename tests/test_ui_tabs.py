@@ -127,3 +127,18 @@ def test_sidebar_search_and_live_states(qtbot, loop, tmp_path):
         assert "Not found" in db.text(1)
 
     run(loop, scenario())
+
+
+def test_a_certificate_trusted_from_a_console_is_saved_for_next_time(qtbot, tmp_path):
+    from qvmrc.ui.settings import ControlPlane, Settings, SettingsStore
+
+    store = SettingsStore(tmp_path)
+    w = MainWindow(Settings(), store, None, auto_refresh=False)
+    qtbot.addWidget(w)
+    cp = ControlPlane(url="https://appliance:8443", name="appliance", pinned_pem="PEM")
+    w.remember_certificate(cp)
+    again = store.load()
+    assert [c.pinned_pem for c in again.control_planes if c.url == "https://appliance:8443"] == ["PEM"]
+    cp2 = ControlPlane(url="https://appliance:8443/", name="x", pinned_pem="PEM2")
+    w.remember_certificate(cp2)
+    assert [c.pinned_pem for c in store.load().control_planes] == ["PEM2"]

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from qvmrc.errors import ControlPlaneError, MaintenanceError
+from qvmrc.errors import CertificateNotTrusted, ControlPlaneError, MaintenanceError
 
 SERVICE = "limiquantix.compute.v1.VMService"
 DEFAULT_PAGE_SIZE = 50
@@ -208,12 +208,12 @@ def _connect_error(base: str, exc: BaseException) -> ControlPlaneError:
     if isinstance(exc, aiohttp.ClientConnectorCertificateError):
         cert_err = exc.certificate_error
         why = getattr(cert_err, "verify_message", None) or str(cert_err)
-        return ControlPlaneError(
-            "unavailable", f"the TLS certificate of {base} is not trusted ({why}); "
+        return CertificateNotTrusted(
+            base, f"the TLS certificate of {base} is not trusted ({why}); "
             "trust it explicitly (its SHA-256 fingerprint) or give its CA file")
     if isinstance(exc, ssl_module.SSLCertVerificationError):
-        return ControlPlaneError(
-            "unavailable", f"the TLS certificate of {base} is not trusted ({exc.verify_message})")
+        return CertificateNotTrusted(
+            base, f"the TLS certificate of {base} is not trusted ({exc.verify_message})")
     if isinstance(exc, aiohttp.ServerFingerprintMismatch):
         return ControlPlaneError("unavailable", f"the TLS certificate of {base} changed since it was trusted")
     if isinstance(exc, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)):

@@ -38,7 +38,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qvmrc.errors import AuthenticationError, ConsoleUnavailable, InvalidTarget, QVMRCError
+from qvmrc.errors import (
+    AuthenticationError,
+    CertificateNotTrusted,
+    ConsoleUnavailable,
+    InvalidTarget,
+    QVMRCError,
+)
 from qvmrc.rfb import events as ev
 from qvmrc.session import Session, SessionListener, SessionOptions, SessionState, backoff_delays
 from qvmrc.ui import dialogs
@@ -218,8 +224,8 @@ class StateOverlay(QFrame):
         row = QHBoxLayout()
         row.addStretch(1)
         self.buttons: dict[str, QPushButton] = {}
-        for key, label in (("start", "Start VM"), ("retry", "Retry now"), ("reconnect", "Reconnect"),
-                           ("cancel", "Cancel")):
+        for key, label in (("start", "Start VM"), ("trust", "Trust this certificate…"),
+                           ("retry", "Retry now"), ("reconnect", "Reconnect"), ("cancel", "Cancel")):
             b = QPushButton(label)
             b.setObjectName(f"overlay_{key}")
             b.hide()
@@ -290,6 +296,8 @@ class ConsoleTab(QWidget):
     notification = Signal(str, str, bool)
     recordingChanged = Signal(bool)
     stateTextChanged = Signal(str)
+    #: The user pinned a control plane's certificate (the window saves it).
+    certificateTrusted = Signal(object)
 
     def __init__(self, target: ConsoleTarget, settings: Settings, *,
                  power: PowerController | None = None,
@@ -349,6 +357,7 @@ class ConsoleTab(QWidget):
         o["reconnect"].clicked.connect(lambda: self._poke("retry"))
         o["cancel"].clicked.connect(lambda: self._poke("cancel"))
         o["start"].clicked.connect(lambda: self._poke("start"))
+        o["trust"].clicked.connect(lambda: self._poke("trust"))
         self.bridge.stateChanged.connect(self._on_state)
         self.bridge.connectedInfo.connect(self._on_connected)
         self.bridge.sizeChanged.connect(lambda w, h: self.size_label.setText(f"{w} × {h}"))
@@ -585,6 +594,8 @@ class ConsoleTab(QWidget):
             if e.code == "VM_NOT_RUNNING":
                 return await self._not_running(str(e))
             return await self._failed(e, retryable=True)
+        except CertificateNotTrusted as e:
+            return await self._untrusted(e)
         except InvalidTarget as e:
             return await self._fatal(e)
         except QVMRCError as e:
@@ -649,6 +660,34 @@ class ConsoleTab(QWidget):
         self._show("Cannot open this console", str(e), ("retry",))
         await self._wait_user()
         return "fatal"
+
+    async def _untrusted(self, e: CertificateNotTrusted) -> str:
+        """Self-signed appliances are the normal case: offer to trust the certificate
+        (after the user compares its fingerprint), then connect with it pinned."""
+        log.warning("console %s: %s", self.target.title, e)
+        cp = self.target.cp
+        self._show("The control plane's certificate is not trusted", str(e),
+                   ("trust", "retry") if cp is not None else ("retry",))
+        what = await self._wait_user()
+        if what != "trust" or cp is None:
+            return "fatal"
+        from qvmrc.controlplane.client import fetch_server_certificate
+
+        try:
+            cert = await fetch_server_certificate(cp.url)
+        except QVMRCError as err:
+            self._last_error = str(err)
+            return "failed"
+        ok = await dialogs.confirm(
+            self, "Trust this certificate?",
+            f"{cp.url} presents a certificate that no known authority signed (normal for an "
+            "appliance).", "Trust",
+            f"Compare its SHA-256 fingerprint with the one the appliance shows:\n\n{cert.sha256}")
+        if ok:
+            cp.pinned_pem = cert.pem
+            log.info("trusting the certificate of %s (SHA-256 %s)", cp.url, cert.sha256)
+            self.certificateTrusted.emit(cp)
+        return "restart"
 
     async def _auth_failed(self, e: AuthenticationError) -> str:
         log.warning("console %s: %s", self.target.title, e)

@@ -387,7 +387,21 @@ class MainWindow(QMainWindow):
     # --------------------------------------------------------------- tabs
 
     def _make_tab(self, target: ConsoleTarget) -> ConsoleTab:
-        return ConsoleTab(target, self.settings, power=self.power)
+        tab = ConsoleTab(target, self.settings, power=self.power)
+        tab.certificateTrusted.connect(self.remember_certificate)
+        return tab
+
+    def remember_certificate(self, cp: ControlPlane) -> None:
+        """Keep a certificate the user trusted from a console, so the next link just works."""
+        base = cp.url.rstrip("/").lower()
+        saved = next((c for c in self.settings.control_planes if c.url.rstrip("/").lower() == base), None)
+        if saved is None:
+            self.settings.control_planes.append(cp)
+        else:
+            saved.pinned_pem = cp.pinned_pem
+        self.save_settings()
+        self.rebuild_tree()
+        self.notify("Certificate trusted", f"{cp.url}: its certificate is pinned in your settings.", False)
 
     def open_saved_vm(self, cp_id: str, vm_id: str) -> ConsoleTab | None:
         cp = self.settings.find_control_plane(cp_id)
