@@ -165,3 +165,22 @@ async def test_xvnc_behind_the_dev_proxy_equals_xwd(tmp_path):
             assert code == 0, err
             got = load_rgb(str(out))
             assert np.array_equal(got, dump), describe_mismatch(got, dump)
+
+
+async def test_https_appliance_with_a_self_signed_certificate(tmp_path):
+    """Production appliances: HTTPS + wss:// with a self-signed certificate.
+
+    Untrusted by default (one line naming the certificate); trusted with --ca-file,
+    for the API and the console WebSocket alike.
+    """
+    cert, key = servers.self_signed_cert(tmp_path)
+    srv = DevServer(demo=True, tls_cert=str(cert), tls_key=str(key))
+    async with srv:
+        assert srv.base_url.startswith("https://")
+        target = link(srv, "demo")
+        code, _, err = await qvmrc("snapshot", target, "-o", str(tmp_path / "a.png"))
+        assert code != 0 and err.count("\n") == 1 and "certificate" in err
+        code, _, err = await qvmrc("snapshot", target, "-o", str(tmp_path / "b.png"),
+                                   "--ca-file", str(cert), "--timeout", "30")
+        assert code == 0, err
+        assert srv.console_sessions == 1

@@ -149,7 +149,8 @@ class DevServer:
                  chunking: str = "none", chunk_max: int = 4096, maintenance: bool = False,
                  getconsole_port: int | None = None, demo: bool = False,
                  demo_password: str | None = None, seed: int | None = None,
-                 dial_timeout: float = 3.0) -> None:
+                 dial_timeout: float = 3.0, tls_cert: str | None = None,
+                 tls_key: str | None = None) -> None:
         if chunking not in ("none", "random"):
             raise ValueError("chunking must be 'none' or 'random'")
         if chunk_max < 1:
@@ -164,6 +165,17 @@ class DevServer:
         self.maintenance = maintenance
         self.getconsole_port = getconsole_port or unused_port()
         self.dial_timeout = dial_timeout
+        # HTTPS like a production appliance (usually a self-signed certificate).
+        self._tls: Any = None
+        if tls_cert:
+            import ssl
+
+            ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            try:
+                ctx.load_cert_chain(tls_cert, tls_key)
+            except (OSError, ssl.SSLError) as e:
+                raise InvalidTarget(f"cannot use TLS certificate {tls_cert}: {e}") from None
+            self._tls = ctx
         self._want_demo = demo
         self._demo_password = demo_password
         self.demo: Any = None  # qvmrc.demo.DemoServer when --demo
@@ -181,7 +193,7 @@ class DevServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://{HOST}:{self.port}"
+        return f"{'https' if self._tls else 'http'}://{HOST}:{self.port}"
 
     def deep_link(self, vm: DevVM, scheme: str = "qvmrc") -> str:
         return (f"{scheme}://connect?url={quote(self.base_url, safe='')}"
@@ -203,7 +215,7 @@ class DevServer:
         app.on_shutdown.append(self._close_sockets)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=2.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, HOST, self.requested_port)
+        site = web.TCPSite(self._runner, HOST, self.requested_port, ssl_context=self._tls)
         await site.start()
         self.port = int(self._runner.addresses[0][1])
 
@@ -439,6 +451,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="answer every route 503 as during an update")
     parser.add_argument("--getconsole-port", type=int, metavar="PORT",
                         help="port GetConsole reports (default: a port nothing listens on)")
+    parser.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS/WSS with this certificate")
+    parser.add_argument("--tls-key", metavar="PEM", help="its private key (if not in --tls-cert)")
 
 
 def _build(args: argparse.Namespace) -> DevServer:
@@ -453,7 +467,7 @@ def _build(args: argparse.Namespace) -> DevServer:
     return DevServer(vms, port=args.port, token=token, chunking=args.chunking,
                      chunk_max=args.chunk_max, maintenance=args.maintenance,
                      getconsole_port=args.getconsole_port, demo=args.demo,
-                     demo_password=args.demo_password)
+                     demo_password=args.demo_password, tls_cert=args.tls_cert, tls_key=args.tls_key)
 
 
 async def _serve(srv: DevServer) -> None:
