@@ -215,6 +215,7 @@ class StateOverlay(QFrame):
         f.setBold(True)
         self.title.setFont(f)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setWordWrap(True)
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -443,6 +444,10 @@ class ConsoleTab(QWidget):
         sb = QStatusBar()
         sb.setSizeGripEnabled(False)
         self.state_label = QLabel("")
+        # Long error texts must not widen the window: let the label be clipped
+        # (the full text is in the overlay and the tooltip).
+        self.state_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.state_label.setMinimumWidth(0)
         self.size_label = QLabel("")
         self.pointer_label = QLabel("")
         self.grab_label = QLabel("")
@@ -462,7 +467,8 @@ class ConsoleTab(QWidget):
     def _show(self, title: str, detail: str = "", buttons: tuple[str, ...] = ()) -> None:
         self.overlay.show_state(title, detail, buttons)
         self.view.dimmed = True
-        self.state_label.setText(title if not detail else f"{title} {detail}")
+        self.state_label.setText(title if not detail else f"{title} — {detail}")
+        self.state_label.setToolTip(self.state_label.text())
         self.stateTextChanged.emit(self.overlay.text())
 
     def _hide_overlay(self) -> None:
