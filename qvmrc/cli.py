@@ -407,7 +407,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     first = next((a for a in argv if not a.startswith("-")), None)
     if first is not None and first not in commands and "--help" not in argv and "-h" not in argv:
         argv = ["open", *argv]
-    first = next((a for a in argv if not a.startswith("-")), None)
+        first = "open"
     parser = build_parser(with_devserver=first == "devserver" or first is None)
     args = parser.parse_args(argv)
     _setup_logging(getattr(args, "verbose", False))

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import struct
 
-_U8 = struct.Struct(">B")
 _U16 = struct.Struct(">H")
 _U32 = struct.Struct(">I")
-_S32 = struct.Struct(">i")
 
 # Compact once this many consumed bytes sit in front of the data.
 _COMPACT_AT = 1 << 16
@@ -85,24 +83,8 @@ class ReadBuffer:
     def peek_u8(self, offset: int = 0) -> int:
         return self._buf[self._pos + offset]
 
-    def peek_u16(self, offset: int = 0) -> int:
-        return int(_U16.unpack_from(self._buf, self._pos + offset)[0])
-
     def peek_u32(self, offset: int = 0) -> int:
         return int(_U32.unpack_from(self._buf, self._pos + offset)[0])
-
-    def peek_s32(self, offset: int = 0) -> int:
-        return int(_S32.unpack_from(self._buf, self._pos + offset)[0])
-
-    def read_u8(self) -> int:
-        v = self._buf[self._pos]
-        self._pos += 1
-        return v
-
-    def read_u16(self) -> int:
-        v = int(_U16.unpack_from(self._buf, self._pos)[0])
-        self._pos += 2
-        return v
 
     def read_u32(self) -> int:
         v = int(_U32.unpack_from(self._buf, self._pos)[0])

@@ -25,7 +25,7 @@ from qvmrc.rfb.buffer import ReadBuffer
 from qvmrc.rfb.encodings import numbers
 from qvmrc.rfb.encodings.base import DecodeContext, Decoder
 from qvmrc.rfb.encodings.registry import make_decoders
-from qvmrc.rfb.framebuffer import Framebuffer, check_size
+from qvmrc.rfb.framebuffer import Framebuffer
 from qvmrc.rfb.pixelformat import PRESETS, PixelConverter, PixelFormat, colour_map_table
 
 log = logging.getLogger(__name__)
@@ -41,9 +41,13 @@ SECURITY_NAMES = {
 MAX_REASON = 4096
 MAX_NAME = 65536
 MAX_CUT_TEXT = 16 * 1024 * 1024
-MAX_CURSOR = 1024
 
 _ALPHA = np.uint32(0xFF000000)
+# Pseudo-encodings the connection handles itself (no decoder object).
+_HANDLED_PSEUDO = frozenset((
+    numbers.DESKTOP_SIZE, numbers.EXTENDED_DESKTOP_SIZE, numbers.LAST_RECT, numbers.DESKTOP_NAME,
+    numbers.QEMU_EXTENDED_KEY_EVENT, numbers.QEMU_POINTER_MOTION_CHANGE,
+))
 _RECT = struct.Struct(">HHHHi")
 _SERVER_INIT = struct.Struct(">HH16sI")
 _FBU = struct.Struct(">BxH")
@@ -349,7 +353,6 @@ class RFBClient:
             return False
         buf.skip(24)
         self.name = _reason(buf.read(name_len))
-        check_size(w, h)
         server_pf = PixelFormat.unpack(pf_raw)
         self.server_pixel_format = server_pf
         if isinstance(self._want_pf, PixelFormat):
@@ -476,7 +479,7 @@ class RFBClient:
                 self._nrects += 1
                 decoder = self._decoders.get(enc)
                 if decoder is None:
-                    if not self._pseudo_known(enc):
+                    if enc not in _HANDLED_PSEUDO:
                         raise ProtocolError(
                             f"server sent a rectangle in encoding {numbers.name_of(enc)}, which QVMRC did not ask for")
                 elif decoder.paints:
@@ -509,11 +512,6 @@ class RFBClient:
             if ctx.events:
                 self._events.extend(ctx.events)
                 ctx.events.clear()
-
-    def _pseudo_known(self, enc: int) -> bool:
-        return enc in (numbers.DESKTOP_SIZE, numbers.EXTENDED_DESKTOP_SIZE, numbers.LAST_RECT,
-                       numbers.DESKTOP_NAME, numbers.QEMU_EXTENDED_KEY_EVENT,
-                       numbers.QEMU_POINTER_MOTION_CHANGE)
 
     def _pseudo(self, x: int, y: int, w: int, h: int, enc: int) -> bool | None:
         buf = self._buf
@@ -561,7 +559,6 @@ class RFBClient:
         raise ProtocolError(f"unhandled pseudo-encoding {enc}")  # pragma: no cover
 
     def _resize(self, w: int, h: int) -> None:
-        check_size(w, h)
         if (w, h) != (self.fb.width, self.fb.height):
             self.fb.resize(w, h, fill=_ALPHA if self.opaque else 0)
             self._events.append(ev.DesktopResized(w, h))
@@ -595,9 +592,6 @@ class RFBClient:
 
     # ------------------------------------------------------------ output side
 
-    def update_request(self, incremental: bool = True) -> bytes:
-        return messages.framebuffer_update_request(incremental, 0, 0, self.fb.width, self.fb.height)
-
     def key_event(self, down: bool, keysym: int) -> bytes:
         return messages.key_event(down, keysym)
 
@@ -616,14 +610,10 @@ class RFBClient:
     def client_cut_text(self, text: str) -> bytes:
         return messages.client_cut_text(text)
 
-    def set_encodings_message(self) -> bytes:
-        return messages.set_encodings(self.encoding_list())
-
     # ------------------------------------------------------------ for replay
 
     def start_replay(self, width: int, height: int, pf: PixelFormat, name: str = "") -> None:
         """Skip the handshake: used to decode an FBS recording's message stream."""
-        check_size(width, height)
         self.fb = Framebuffer(width, height)
         self.name = name
         self._set_pixel_format(pf)

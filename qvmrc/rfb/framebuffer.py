@@ -49,10 +49,6 @@ class Framebuffer:
         new[:h, :w] = self.pixels[:h, :w]
         self.pixels = new
 
-    def rgb_bytes(self) -> bytes:
-        """Packed R, G, B bytes, row-major (for PNG writing and comparisons)."""
-        return self.rgb_array().tobytes()
-
     def rgb_array(self) -> np.ndarray:
         """(height, width, 3) uint8 copy in R, G, B order."""
         v = self.pixels

@@ -88,40 +88,28 @@ def decode_jpeg_into(data: bytes | bytearray | memoryview, out: np.ndarray,
         if not direct:
             out[...] = tmp.reshape(h, w)
         return
-    out[...] = _decode_pillow(data, w, h)  # pragma: no cover - fallback
+    pillow_decode_into(data, out, "JPEG")  # pragma: no cover - fallback
 
 
-def decode_jpeg(data: bytes | bytearray | memoryview, width: int, height: int) -> np.ndarray:
-    """Decode a JPEG that must be ``width`` x ``height`` -> (h, w) uint32 ``0x00RRGGBB``."""
-    out = np.empty((height, width), dtype=np.uint32)
-    decode_jpeg_into(data, out)
-    return out
+def pillow_decode_into(data: bytes | bytearray | memoryview, out: np.ndarray, kind: str) -> None:
+    """Decode a ``kind`` ("JPEG", "PNG") image with Pillow into ``out`` (h, w) uint32.
 
-
-def decode_jpeg_rgb(data: bytes | bytearray | memoryview) -> np.ndarray:
-    """Any JPEG -> (h, w, 3) uint8 R, G, B (tests and tools; not for server data)."""
-    if _sj is not None:
-        return _sj.decode_jpeg(data, colorspace="RGB")
-    from PIL import Image  # pragma: no cover
-
-    with Image.open(io.BytesIO(data)) as im:  # pragma: no cover
-        return np.asarray(im.convert("RGB"))
-
-
-def _decode_pillow(data: bytes | bytearray | memoryview, w: int, h: int) -> np.ndarray:
-    """Pillow fallback: checks the header's size before decoding anything."""
+    The size in the image header is checked before any pixel is decoded, so a
+    small rectangle can't make us allocate a huge image.
+    """
     from PIL import Image
 
+    h, w = out.shape
     try:
-        with Image.open(io.BytesIO(bytes(data)), formats=("JPEG",)) as im:
+        with Image.open(io.BytesIO(bytes(data)), formats=(kind,)) as im:
             if im.size != (w, h):
                 raise ProtocolError(
-                    f"server sent a {im.size[0]}x{im.size[1]} JPEG for a {w}x{h} rectangle")
+                    f"server sent a {im.size[0]}x{im.size[1]} {kind} for a {w}x{h} rectangle")
             if im.mode != "RGB":
                 im = im.convert("RGB")
             raw = im.tobytes("raw", _PIL_RAW)
     except ProtocolError:
         raise
-    except Exception as exc:  # Pillow raises many types (OSError, SyntaxError, ...)
-        raise ProtocolError(f"server sent a JPEG rectangle that does not decode: {exc}") from None
-    return np.frombuffer(raw, dtype=np.uint32).reshape(h, w)
+    except Exception as exc:  # Pillow raises many types (OSError, SyntaxError, ValueError, ...)
+        raise ProtocolError(f"server sent a {kind} rectangle that does not decode: {exc}") from None
+    out[...] = np.frombuffer(raw, dtype=np.uint32).reshape(h, w)

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import numpy as np
-
 from qvmrc.errors import ProtocolError
 
 if TYPE_CHECKING:
@@ -58,10 +56,6 @@ class DecodeContext:
         #: A decoder holding deferred paint work; the connection calls its
         #: ``flush`` before any other rectangle paints and at the update's end.
         self.pending: Decoder | None = None
-
-    @property
-    def pixels(self) -> np.ndarray:
-        return self.fb.pixels
 
 
 class Decoder:

@@ -43,16 +43,6 @@ _CACHE_MAX = 4096
 _PENDING_MAX = 4 << 20
 
 
-def _geometry_table() -> np.ndarray:
-    """(x, y, w, h) of a subrectangle for each value of its two bytes."""
-    k = np.arange(1 << 16, dtype=np.int64)
-    xy, wh = k >> 8, k & 0xFF
-    return np.stack((xy >> 4, xy & 15, (wh >> 4) + 1, (wh & 15) + 1))
-
-
-_GEOMETRY = _geometry_table()
-
-
 class HextileDecoder(Decoder):
     encoding = numbers.HEXTILE
     name = "hextile"

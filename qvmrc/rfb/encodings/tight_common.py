@@ -8,15 +8,10 @@ gradient filter's wavefront) runs once per anti-diagonal, not per pixel.
 
 from __future__ import annotations
 
-import io
-import sys
-
 import numpy as np
 
-from qvmrc.errors import ProtocolError
+from qvmrc.rfb.jpeg import pillow_decode_into
 
-_LITTLE = sys.byteorder == "little"
-_PIL_RAW = "BGRX" if _LITTLE else "XRGB"
 _BE_U32 = np.dtype(">u4")
 
 
@@ -102,24 +97,8 @@ def ungradient(diff: np.ndarray, maxes: tuple[int, int, int]) -> np.ndarray:
 def decode_png_into(data: bytes, out: np.ndarray) -> None:
     """Decode a PNG rectangle (TightPNG) into ``out`` (h, w) uint32.
 
-    The size in the PNG header is checked before any pixel is decoded, so a
-    small rectangle can't make us allocate a huge image. PNG pixels are
-    8-bit R, G, B whatever the session's pixel format (QEMU renders them
-    from its own surface), so they go straight into the framebuffer.
+    PNG pixels are 8-bit R, G, B whatever the session's pixel format (QEMU
+    renders them from its own surface), so they go straight into the
+    framebuffer; the size is checked before decoding.
     """
-    from PIL import Image
-
-    h, w = out.shape
-    try:
-        with Image.open(io.BytesIO(data), formats=("PNG",)) as im:
-            if im.size != (w, h):
-                raise ProtocolError(
-                    f"server sent a {im.size[0]}x{im.size[1]} PNG for a {w}x{h} rectangle")
-            if im.mode != "RGB":
-                im = im.convert("RGB")
-            raw = im.tobytes("raw", _PIL_RAW)
-    except ProtocolError:
-        raise
-    except Exception as exc:  # Pillow raises OSError, SyntaxError, ValueError, ...
-        raise ProtocolError(f"server sent a PNG rectangle that does not decode: {exc}") from None
-    out[...] = np.frombuffer(raw, dtype=np.uint32).reshape(h, w)
+    pillow_decode_into(data, out, "PNG")
