@@ -15,7 +15,7 @@ import pytest
 from qvmrc.errors import ProtocolError
 from qvmrc.rfb.connection import RFBClient
 from qvmrc.rfb.encodings import numbers, tight
-from qvmrc.rfb.encodings.tight_common import ungradient
+from qvmrc.rfb.encodings.tight_common import ungradient, ungradient_rgb8
 from qvmrc.rfb.pixelformat import PRESETS
 from tests.support.encode_tight import (
     COPY,
@@ -168,6 +168,17 @@ def test_ungradient_matches_a_plain_reference() -> None:
                     p = min(max(left + up - ul, 0), mx[c])
                     d[i, j, c] = (v[i, j, c] - p) & mx[c]
         assert np.array_equal(ungradient(d, mx), v)
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 9), (9, 1), (2, 2), (7, 3), (3, 7), (64, 300), (300, 64)])
+def test_fast_8bit_ungradient_equals_the_general_one(shape: tuple[int, int]) -> None:
+    rng = np.random.default_rng(sum(shape))
+    noisy = rng.integers(0, 256, size=shape + (3,), dtype=np.uint8)
+    # Small differences around saturated values: the prediction clips often.
+    edgy = (rng.integers(-2, 3, size=shape + (3,)) % 256).astype(np.uint8)
+    edgy[..., 0] = 255  # first difference lifts red to 255, then it hugs the clip
+    for d in (noisy, edgy):
+        assert np.array_equal(ungradient_rgb8(d), ungradient(d, (255, 255, 255)).astype(np.uint8))
 
 
 @pytest.mark.parametrize("pf", ["rgb888", "rgb565", "bgr233"])

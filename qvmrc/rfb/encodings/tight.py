@@ -37,6 +37,7 @@ from qvmrc.rfb.encodings.tight_common import (
     rgb24_into,
     rgb24_values,
     ungradient,
+    ungradient_rgb8,
 )
 from qvmrc.rfb.jpeg import Scratch, decode_jpeg_into
 from qvmrc.rfb.pixelformat import PixelConverter
@@ -256,7 +257,7 @@ class TightDecoder(Decoder):
         px = ctx.fb.pixels
         if self._rgb:
             diff = np.frombuffer(data, dtype=np.uint8).reshape(h, w, 3)
-            val = ungradient(diff, (255, 255, 255)).astype(np.uint8)
+            val = ungradient_rgb8(diff)
             rgb24_into(val.tobytes(), w, h, px[y : y + h, x : x + w])
             return
         pf = conv.pf

@@ -9,6 +9,7 @@ gradient filter's wavefront) runs once per anti-diagonal, not per pixel.
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from qvmrc.rfb.jpeg import pillow_decode_into
 
@@ -92,6 +93,55 @@ def ungradient(diff: np.ndarray, maxes: tuple[int, int, int]) -> np.ndarray:
         add(t, d[k0:k1:step], out=t)
         band(t, mx, out=val[k0:k1:step])
     return val.reshape(h + 1, W, 3)[1:, 1:]
+
+
+# For 8-bit channels the clip, the addition of the difference and the
+# wrap-around are one table lookup, indexed by 256 * (prediction + 256) +
+# difference. Values are kept as 256 * value + _BASE so that the sum of three
+# neighbours already is that index: no scaling or offset per step, and
+# ``>> 8`` then a cast to uint8 gives the value back.
+_BASE = 1 << 16
+_PRED = np.arange(-256, 511, dtype=np.int32)
+_STEP = (256 * ((np.clip(_PRED, 0, 255)[:, None] + np.arange(256, dtype=np.int32)) & 255) + _BASE).ravel()
+
+
+def ungradient_rgb8(diff: np.ndarray) -> np.ndarray:
+    """Undo the gradient filter on 8-bit channels: (h, w, 3) uint8 -> uint8.
+
+    Same wavefront as :func:`ungradient`, but about twice as fast, which
+    matters because QEMU refreshes lossy areas losslessly with 64x1024
+    gradient rectangles (1,087 steps each). The array is stored skewed, one
+    anti-diagonal per row, so every step reads and writes contiguous rows
+    and costs four numpy calls. Entries left of column 0 or right of the
+    rectangle hold garbage that never reaches a real pixel; column 0 itself
+    is the zero border and is reset after each step that writes it.
+    """
+    h, w = diff.shape[0], diff.shape[1]
+    if h == 0 or w == 0:
+        return np.zeros((h, w, 3), dtype=np.uint8)
+    if h > w:  # the filter is symmetric; keep the diagonals short
+        return ungradient_rgb8(diff.transpose(1, 0, 2)).transpose(1, 0, 2)
+    steps = h + w + 1  # diagonals s = i + j of the (h+1) x (w+1) padded grid
+    d = np.ascontiguousarray(diff, dtype=np.int32)
+    isz = d.itemsize
+    # Row s - 2 holds the differences of diagonal s: d[i, s - 2 - i].
+    dz = as_strided(d, shape=(steps - 2, h, 3), strides=(3 * isz, (w - 1) * 3 * isz, isz)).copy()
+    z = np.full((steps, h + 1, 3), _BASE, dtype=np.int32)
+    t = np.empty((h, 3), dtype=np.int32)
+    right = list(z[:, 1:])  # (i, .) seen from diagonal s: the pixel or its upper neighbour
+    left = list(z[:, :-1])
+    dr = list(dz)
+    add, sub, step = np.add, np.subtract, _STEP.take
+    for s in range(2, steps):
+        add(right[s - 1], left[s - 1], out=t)  # left + up
+        sub(t, left[s - 2], out=t)  # - upleft
+        add(t, dr[s - 2], out=t)
+        step(t, out=right[s], mode="clip")
+        if s <= h:
+            z[s, s] = _BASE
+    zs = z.strides
+    v = as_strided(z, shape=(h + 1, w + 1, 3), strides=(zs[0] + zs[1], zs[0], zs[2]))[1:, 1:]
+    return (v >> 8).astype(np.uint8)
 
 
 def decode_png_into(data: bytes, out: np.ndarray) -> None:
