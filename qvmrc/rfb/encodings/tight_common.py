@@ -102,7 +102,7 @@ def ungradient(diff: np.ndarray, maxes: tuple[int, int, int]) -> np.ndarray:
 # ``>> 8`` then a cast to uint8 gives the value back.
 _BASE = 1 << 16
 _PRED = np.arange(-256, 511, dtype=np.int32)
-_STEP = (256 * ((np.clip(_PRED, 0, 255)[:, None] + np.arange(256, dtype=np.int32)) & 255) + _BASE).ravel()
+_STEP = (256 * (np.add.outer(np.clip(_PRED, 0, 255), np.arange(256, dtype=np.int32)) & 255) + _BASE).ravel()
 
 
 def ungradient_rgb8(diff: np.ndarray) -> np.ndarray:
