@@ -14,7 +14,8 @@ as dozens of small strips per update, and the ~20 numpy calls of one
 vectorised subrectangle pass cost more than the pixels they paint, so the
 pass runs once per update (``flush``; see :mod:`.deferred`), or earlier when
 a new rectangle overlaps pending work, another encoding is about to paint, or
-much is queued.
+much is queued. The pass itself works from tables indexed by the
+subrectangles' geometry bytes (:mod:`.tilecodes`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from qvmrc.rfb.buffer import ReadBuffer
 from qvmrc.rfb.encodings import numbers
 from qvmrc.rfb.encodings.base import DecodeContext, Decoder
 from qvmrc.rfb.encodings.deferred import Occupancy
-from qvmrc.rfb.encodings.rre import paint_rects
+from qvmrc.rfb.encodings.tilecodes import TilePainter
 from qvmrc.rfb.pixelformat import PixelConverter
 
 RAW = 1
@@ -60,6 +61,7 @@ class HextileDecoder(Decoder):
         self._pend_base = 0
         self._occupied = Occupancy()
         self._tile_bytes = 64.0
+        self._tiles = TilePainter()
 
     def reset(self) -> None:
         self._progress = None
@@ -315,9 +317,8 @@ class HextileDecoder(Decoder):
                 ctx.pending = None
                 self.flush(ctx)
 
-    @staticmethod
     def _paint_subrects(
-        data: bytes, subs: list[int], rx: int, ry: int, ctx: DecodeContext,
+        self, data: bytes, subs: list[int], rx: int, ry: int, ctx: DecodeContext,
     ) -> None:
         conv = ctx.conv
         bpp = conv.bpp
@@ -326,38 +327,27 @@ class HextileDecoder(Decoder):
         counts = info[:, 1]
         strides = info[:, 2]
         total = int(counts.sum())
-        # np.repeat of per-tile columns is much cheaper than gathering rows.
-        first = np.repeat(np.cumsum(counts) - counts, counts)
-        k = np.arange(total, dtype=np.int64) - first
+        tile_of = np.repeat(np.arange(len(info)), counts)
+        # k: index of each subrectangle within its tile.
+        k = np.arange(total, dtype=np.int64)
+        k -= (np.cumsum(counts) - counts)[tile_of]
         colour_col = info[:, 3]
         if bool((strides == 2).all()):
             # No coloured tiles: geometry bytes are back to back.
-            geo = np.repeat(info[:, 0], counts) + 2 * k
-            colours = np.repeat(colour_col.astype(np.uint32), counts)
+            geo = info[:, 0][tile_of] + 2 * k
+            c0 = int(colour_col[0])
+            # One foreground for the whole update (text): paint a scalar.
+            colours: np.ndarray | int = c0 if bool((colour_col == c0).all()) else colour_col.astype(np.uint32)[tile_of]
         else:
             # Offset of each subrectangle's geometry bytes (after its colour).
-            rstride = np.repeat(strides, counts)
-            geo = np.repeat(info[:, 0] + strides - 2, counts) + k * rstride
-            col = np.repeat(colour_col, counts)
+            geo = (info[:, 0] + strides - 2)[tile_of] + k * strides[tile_of]
+            col = colour_col[tile_of]
             colours = col.astype(np.uint32)
             coloured = np.flatnonzero(col < 0)
             if len(coloured):
                 raw = arr[(geo[coloured] - bpp)[:, None] + np.arange(bpp)]
                 colours[coloured] = conv.pixels(raw.reshape(-1))
-        xy = arr[geo].astype(np.int64)
-        wh = arr[geo + 1].astype(np.int64)
-        sx = xy >> 4
-        sy = xy & 15
-        sw = (wh >> 4) + 1
-        sh = (wh & 15) + 1
-        tw = np.repeat(info[:, 6], counts)
-        th = np.repeat(info[:, 7], counts)
-        bad = (sx + sw > tw) | (sy + sh > th)
-        if bad.any():
-            i = int(np.argmax(bad))
-            raise ProtocolError(
-                f"Hextile subrectangle {int(sw[i])}x{int(sh[i])}+{int(sx[i])}+{int(sy[i])} "
-                f"lies outside its {int(tw[i])}x{int(th[i])} tile")
-        xs = sx + np.repeat(info[:, 4] + rx, counts)
-        ys = sy + np.repeat(info[:, 5] + ry, counts)
-        paint_rects(ctx.fb.pixels, xs, ys, sw, sh, colours)
+        stride = ctx.fb.pixels.shape[1]
+        corner = (info[:, 5] + ry) * stride + info[:, 4] + rx
+        limit = ((info[:, 6] + 32) << 6) | (info[:, 7] + 32)
+        self._tiles.paint(ctx.fb.pixels, arr[geo], arr[geo + 1], tile_of, corner, limit, colours)

@@ -8,8 +8,8 @@ Painting: a slice fill per subrectangle costs ~0.5 us of Python each, which is
 fine for a handful of big ones but dominates on desktop content (thousands of
 1-3 pixel strokes per strip). There :func:`paint_rects` expands all
 subrectangles into flat framebuffer indices with a few whole-array numpy calls
-and paints them with one fancy assignment. Hextile reuses it for its
-subrectangles.
+and paints them with one fancy assignment. (Hextile's subrectangles are
+smaller and fixed-format; :mod:`.tilecodes` paints them from lookup tables.)
 """
 
 from __future__ import annotations
