@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -134,14 +136,20 @@ def test_partial_tile_waits_and_keeps_earlier_tiles_painted() -> None:
     assert c.fb.pixels[15, 31] == 9 and c.buffered == 0
 
 
-def test_subrect_outside_its_tile_is_a_protocol_error() -> None:
-    wire = Wire("rgb888")
+@pytest.mark.parametrize(("size", "sub", "message"), [
     # The rectangle is 10 wide: a subrect 4 wide at x 8 leaves the tile.
-    body = bytes([HX_BG | HX_FG | HX_ANY]) + wire.pixel(1) + wire.pixel(2) + bytes([1])
-    body += hextile_subrect(8, 0, 4, 1)
+    ((10, 10), (8, 0, 4, 1), "4x1+8+0 lies outside its 10x10 tile"),
+    # A full tile: 9 rows from row 8 reach row 17.
+    ((16, 16), (0, 8, 2, 9), "2x9+0+8 lies outside its 16x16 tile"),
+])
+def test_subrect_outside_its_tile_is_a_protocol_error(
+        size: tuple[int, int], sub: tuple[int, int, int, int], message: str) -> None:
+    wire = Wire("rgb888")
+    body = bytes([HX_BG | HX_FG | HX_ANY]) + wire.pixel(1) + wire.pixel(2) + bytes([2])
+    body += hextile_subrect(0, 0, 1, 1) + hextile_subrect(*sub)
     for chunks in (None, "bytes"):
-        with pytest.raises(ProtocolError, match="outside"):
-            decode(fbu([rect(0, 0, 10, 10, HEXTILE, body)]), "rgb888", 16, 16, chunks)
+        with pytest.raises(ProtocolError, match=re.escape(message)):
+            decode(fbu([rect(0, 0, *size, HEXTILE, body)]), "rgb888", 16, 16, chunks)
 
 
 def test_unknown_subencoding_bits_are_a_protocol_error() -> None:
