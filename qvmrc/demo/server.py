@@ -301,6 +301,13 @@ class DemoServer:
     def resize(self, width: int, height: int) -> None:
         self.screen.resize(width, height)
 
+    def send_cut_text(self, text: str) -> None:
+        """The guest copied ``text``: tell every viewer (ServerCutText, Latin-1)."""
+        data = text.encode("latin-1", errors="replace")
+        msg = struct.pack(">BxxxI", 3, len(data)) + data
+        for v in list(self._viewers):
+            v.writer.write(msg)  # one write: never interleaved with an update
+
     def close(self) -> None:
         if self._server is not None:
             self._server.close()

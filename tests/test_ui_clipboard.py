@@ -1,0 +1,141 @@
+"""Clipboard sync: local copies reach the VM (ClientCutText), the VM's reach the local
+clipboard (ServerCutText), never echoed back, and nothing moves while sharing is off.
+
+The end-to-end test runs a real console tab and session against the demo VM's RFB
+server; the unit tests drive ClipboardSync with a stand-in session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import pytest
+
+pytest.importorskip("PySide6")
+pytest.importorskip("qasync")
+
+from PySide6.QtGui import QGuiApplication  # noqa: E402
+
+from qvmrc.demo.server import DemoServer  # noqa: E402
+from qvmrc.session import SessionState  # noqa: E402
+from qvmrc.ui.clipboard import MAX_CLIPBOARD, ClipboardSync  # noqa: E402
+from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget  # noqa: E402
+from qvmrc.ui.settings import Settings  # noqa: E402
+from tests.support.uiloop import close_loop, make_loop, run  # noqa: E402
+from tests.test_ui_reconnect import FakeView  # noqa: E402
+
+
+@pytest.fixture
+def loop(qapp):
+    lp = make_loop(qapp)
+    yield lp
+    close_loop(lp)
+
+
+class Sink:
+    def __init__(self, ready: bool = True) -> None:
+        self.ready = ready
+        self.sent: list[str] = []
+
+    def client_cut_text(self, text: str) -> None:
+        self.sent.append(text)
+
+
+def _sync(qapp) -> tuple[ClipboardSync, Sink]:
+    qapp.clipboard().setText("before")
+    sync = ClipboardSync(qapp.clipboard())
+    sink = Sink()
+    sync.attach(sink)
+    return sync, sink
+
+
+def test_a_local_copy_is_sent_once(qapp):
+    sync, sink = _sync(qapp)
+    qapp.clipboard().setText("copied on the host")
+    qapp.clipboard().setText("copied on the host")
+    assert sink.sent == ["copied on the host"]
+    sync.close()
+
+
+def test_nothing_is_sent_while_sharing_is_off_or_the_console_is_not_connected(qapp):
+    sync, sink = _sync(qapp)
+    sync.set_enabled(False)
+    qapp.clipboard().setText("private")
+    sync.set_enabled(True)
+    sink.ready = False
+    qapp.clipboard().setText("too early")
+    assert sink.sent == []
+    sync.close()
+
+
+def test_server_text_lands_locally_and_is_not_echoed(qapp):
+    sync, sink = _sync(qapp)
+    sync.server_text("copied in the VM")
+    assert qapp.clipboard().text() == "copied in the VM"
+    assert sink.sent == []  # the server has it already
+    sync.set_enabled(False)
+    sync.server_text("ignored")
+    assert qapp.clipboard().text() == "copied in the VM"
+    sync.close()
+
+
+def test_oversized_local_text_is_not_sent(qapp):
+    sync, sink = _sync(qapp)
+    qapp.clipboard().setText("x" * (MAX_CLIPBOARD + 1))
+    assert sink.sent == []
+    sync.close()
+
+
+async def _until(cond: Callable[[], bool], guard: float = 15.0) -> None:
+    """Wait for real network round trips; the guard only stops a hang."""
+    deadline = asyncio.get_running_loop().time() + guard
+    while not cond():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition never became true")
+        await asyncio.sleep(0.01)
+
+
+def test_clipboard_round_trip_with_a_real_rfb_server(qtbot, loop):
+    clip = QGuiApplication.clipboard()
+    clip.setText("on the host before connecting")
+    settings = Settings()
+
+    async def scenario() -> None:
+        async with DemoServer() as demo:
+            port = demo.port
+            tab = ConsoleTab(ConsoleTarget(key="demo", title="demo", target=f"vnc://127.0.0.1:{port}"),
+                             settings, view=FakeView())
+            qtbot.addWidget(tab)
+            tab.start()
+            try:
+                await _until(lambda: tab.state is SessionState.CONNECTED)
+                # Connecting pushes what is on the clipboard, so a paste in the VM works at once.
+                await _until(lambda: demo.screen.clipboard == "on the host before connecting")
+                clip.setText("copied on the host")
+                await _until(lambda: demo.screen.clipboard == "copied on the host")
+
+                demo.send_cut_text("copied in the VM: café")
+                await _until(lambda: clip.text() == "copied in the VM: café")
+                # Not echoed: a key sent now arrives after any cut text would have.
+                tab.session.key_event(0x61, True)
+                tab.session.key_event(0x61, False)
+                await _until(lambda: demo.typed_text.endswith("a"))
+                assert demo.screen.clipboard == "copied on the host"
+
+                settings.clipboard_sync = False
+                tab.apply_settings(settings)
+                received: list[str] = []
+                tab.bridge.cutText.connect(received.append)
+                clip.setText("secret copied while sharing is off")
+                demo.send_cut_text("from the VM while off")
+                await _until(lambda: received == ["from the VM while off"])  # arrived, and ignored
+                tab.session.key_event(0x62, True)
+                tab.session.key_event(0x62, False)
+                await _until(lambda: demo.typed_text.endswith("b"))  # after any cut text we'd send
+                assert demo.screen.clipboard == "copied on the host"
+                assert clip.text() == "secret copied while sharing is off"
+            finally:
+                await tab.close_console()
+
+    run(loop, scenario(), timeout=60)
