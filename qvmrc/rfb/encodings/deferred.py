@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import numpy as np
 
-
 # Up to this many pending rectangles are checked one by one; beyond, a mask.
 _LIST_MAX = 32
 
