@@ -250,3 +250,27 @@ def test_raw_runs_broken_by_other_tiles_and_split_input():
         for i in range(0, len(stream), step):
             c.receive_data(stream[i : i + step])
         assert np.array_equal(c.fb.pixels, img), step
+
+
+def test_the_raw_bit_wins_over_the_other_subencoding_bits():
+    """RFB: with Raw set the other bits are irrelevant, even in a run of raw tiles."""
+    import struct
+
+    import numpy as np
+
+    from qvmrc.rfb.connection import RFBClient
+    from qvmrc.rfb.pixelformat import PRESETS
+
+    rng = np.random.default_rng(11)
+    w, h = 64, 16  # 4 full tiles
+    img = rng.integers(0, 1 << 24, size=(h, w), dtype=np.uint32)
+    body = b""
+    for i, head in enumerate([0x03, 0x01, 0x1F, 0x01]):
+        body += bytes([head]) + img[:, i * 16 : i * 16 + 16].astype("<u4").tobytes()
+    stream = struct.pack(">BxH", 0, 1) + struct.pack(">HHHHi", 0, 0, w, h, 5) + body
+    for step in (len(stream), 5):
+        c = RFBClient()
+        c.start_replay(w, h, PRESETS["rgb888"])
+        for i in range(0, len(stream), step):
+            c.receive_data(stream[i : i + step])
+        assert np.array_equal(c.fb.pixels, img), step

@@ -54,11 +54,14 @@ class HextileDecoder(Decoder):
         self._conv: PixelConverter | None = None
         self._cache: dict[bytes, int] = {}
         # Deferred subrectangles: tile data chunks, their flattened tile
-        # records (offsets into the joined chunks, absolute coordinates),
+        # records (offset into the joined chunks, count, stride, colour, tile
+        # number, rectangle slot), the pending rectangles' geometry by slot,
         # and which framebuffer pixels pending rectangles cover.
         self._pend_data: list[bytes] = []
         self._pend_subs: list[int] = []
+        self._pend_rects: list[tuple[int, int, int, int]] = []
         self._pend_base = 0
+        self._slot = 0
         self._occupied = Occupancy()
         self._tile_bytes = 64.0
         self._tiles = TilePainter()
@@ -72,6 +75,7 @@ class HextileDecoder(Decoder):
     def _drop_pending(self) -> None:
         self._pend_data = []
         self._pend_subs = []
+        self._pend_rects = []
         self._pend_base = 0
         self._occupied.clear()
 
@@ -79,9 +83,10 @@ class HextileDecoder(Decoder):
         if self._pend_subs:
             data = self._pend_data[0] if len(self._pend_data) == 1 else b"".join(self._pend_data)
             subs = self._pend_subs
+            rects = self._pend_rects
             self._drop_pending()
-            self._paint_subrects(data, subs, 0, 0, ctx)
-        elif self._pend_data:
+            self._paint_subrects(data, subs, rects, ctx)
+        elif self._pend_data or self._pend_rects:
             self._drop_pending()
 
     def _claim(self, x: int, y: int, w: int, h: int, ctx: DecodeContext) -> None:
@@ -90,6 +95,8 @@ class HextileDecoder(Decoder):
         if self._pend_subs and self._occupied.overlaps(shape, x, y, w, h):
             self.flush(ctx)
         self._occupied.mark(shape, x, y, w, h)
+        self._slot = len(self._pend_rects)
+        self._pend_rects.append((x, y, w, h))
 
     def _pixel(self, raw: bytes) -> int:
         """Wire PIXEL -> framebuffer value, cached (tiles repeat few colours)."""
@@ -158,71 +165,81 @@ class HextileDecoder(Decoder):
         self, data: bytes, tile: int, total: int, tiles_x: int, bg: int, fg: int,
         rx: int, ry: int, w: int, h: int, ctx: DecodeContext,
     ) -> tuple[int, int, int, int]:
-        """Parse and paint the complete tiles in ``data``; return progress."""
+        """Parse and paint the complete tiles in ``data``; return progress.
+
+        The loop body for the two common desktop tiles (empty; inherited
+        colours plus subrectangles) is a handful of bytecodes: tile geometry
+        is worked out only for raw tiles, and later, in bulk, for deferred
+        subrectangles; backgrounds are recorded only when they change.
+        """
         bpp = ctx.conv.bpp
         end = len(data)
         pixel = self._pixel
         base = self._pend_base
+        slot = self._slot
+        subs = self._pend_subs
+        nsubs = len(subs)
         first = tile
-        ty, tx = divmod(tile, tiles_x)
-        last_w = w - ((tiles_x - 1) << 4)
-        last_h = h - (((h + 15) >> 4) - 1 << 4)
-        last_ty = (h + 15) >> 4
-        tw = 16 if tx < tiles_x - 1 else last_w
-        th = 16 if ty < last_ty - 1 else last_h
+        first_bg = bg
         p = 0
-        bgs: list[int] = []
+        # Background changes, flattened: (tile, new background).
+        bg_changes: list[int] = []
         # Raw tiles as runs: (first payload offset, count, x, y, w, h). Back-to-back
         # raw tiles in one tile row (photo content) are painted as one block.
         raws: list[list[int]] = []
-        # Tiles with subrectangles, flattened: data offset, count, stride,
-        # colour (-1: coloured), tile x, tile y (rectangle relative), w, h.
-        subs: list[int] = []
-        while tile < total:
-            if p >= end:
-                break
-            sub = data[p]
-            if sub == 0:  # nothing but the inherited background (~half of desktop tiles)
-                p += 1
-            elif sub == ANY_SUBRECTS:  # inherited colours + subrects (most of the rest)
-                if p + 1 >= end:
+        t = tile
+        while t < total:
+            resume = -1
+            for t in range(t, total):  # noqa: B020 - resumes where the inner loop stopped
+                if p >= end:
                     break
-                n = data[p + 1]
-                q = p + 2 + 2 * n
-                if q > end:
-                    break
-                if n:
-                    subs += (base + p + 2, n, 2, fg, rx + (tx << 4), ry + (ty << 4), tw, th)
-                p = q
-            elif sub == RAW and tw == 16 and th == 16:
-                # Photo content: find the run of full raw tiles in this tile
-                # row at C speed (their header bytes sit one stride apart).
-                n = 256 * bpp
-                step = n + 1
-                k = min(tiles_x - tx - (last_w != 16), (end - p) // step)
-                if k == 0:
-                    break
-                heads = data[p : p + k * step : step]
-                r = k - len(heads.lstrip(b"\x01"))
-                raws.append([p + 1, r, tx << 4, ty << 4, 16, 16])
-                p += r * step
-                if r > 1:
-                    bgs.extend([bg] * (r - 1))
-                    tile += r - 1
-                    tx += r - 1
-            elif sub & RAW:
-                n = tw * th * bpp
-                if p + 1 + n > end:
-                    break
-                last = raws[-1] if raws else None
-                if (last is not None and last[5] == th and last[4] == 16 and tw == 16
-                        and last[3] == ty << 4 and last[2] + (last[1] << 4) == tx << 4
-                        and last[0] + last[1] * (n + 1) == p + 1):
-                    last[1] += 1
-                else:
-                    raws.append([p + 1, 1, tx << 4, ty << 4, tw, th])
-                p += 1 + n
-            else:
+                sub = data[p]
+                if sub == 0:  # nothing but the inherited background (~half of desktop tiles)
+                    p += 1
+                    continue
+                if sub == ANY_SUBRECTS:  # inherited colours + subrects (most of the rest)
+                    if p + 1 >= end:
+                        break
+                    n = data[p + 1]
+                    q = p + 2 + 2 * n
+                    if q > end:
+                        break
+                    if n:
+                        subs += (base + p + 2, n, 2, fg, t, slot)
+                    p = q
+                    continue
+                if sub & RAW:
+                    ty, tx = divmod(t, tiles_x)
+                    tw = min(16, w - (tx << 4))
+                    th = min(16, h - (ty << 4))
+                    if sub == RAW and tw == 16 and th == 16:
+                        # Photo content: find the run of full raw tiles in this tile
+                        # row at C speed (their header bytes sit one stride apart).
+                        n = 256 * bpp
+                        step = n + 1
+                        k = min(tiles_x - tx - (w & 15 != 0), (end - p) // step)
+                        if k == 0:
+                            break
+                        heads = data[p : p + k * step : step]
+                        r = k - len(heads.lstrip(b"\x01"))
+                        raws.append([p + 1, r, tx << 4, ty << 4, 16, 16])
+                        p += r * step
+                        if r > 1:
+                            resume = t + r
+                            break
+                        continue
+                    n = tw * th * bpp
+                    if p + 1 + n > end:
+                        break
+                    last = raws[-1] if raws else None
+                    if (last is not None and last[5] == th and last[4] == 16 and tw == 16
+                            and last[3] == ty << 4 and last[2] + (last[1] << 4) == tx << 4
+                            and last[0] + last[1] * (n + 1) == p + 1):
+                        last[1] += 1
+                    else:
+                        raws.append([p + 1, 1, tx << 4, ty << 4, tw, th])
+                    p += 1 + n
+                    continue
                 if sub > 31:
                     raise ProtocolError(f"Hextile tile has unknown subencoding bits {sub:#04x}")
                 q = p + 1
@@ -247,54 +264,58 @@ class HextileDecoder(Decoder):
                     if q + n * stride > end:
                         break
                     if n:
-                        subs += (base + q, n, stride, -1 if sub & COLOURED else nfg,
-                                 rx + (tx << 4), ry + (ty << 4), tw, th)
+                        subs += (base + q, n, stride, -1 if sub & COLOURED else nfg, t, slot)
                     q += n * stride
-                bg = nbg
+                if nbg != bg:
+                    if t == first:
+                        first_bg = nbg  # no tile had the old one yet
+                    else:
+                        bg_changes += (t, nbg)
+                    bg = nbg
                 fg = nfg
                 p = q
-            bgs.append(bg)
-            tile += 1
-            tx += 1
-            if tx == tiles_x:
-                tx = 0
-                ty += 1
-                th = 16 if ty < last_ty - 1 else last_h
-            tw = 16 if tx < tiles_x - 1 else last_w
-        if tile > first:
-            self._paint(data, first, tile, total, tiles_x, bgs, raws, subs, rx, ry, w, h, ctx)
-        return p, tile, bg, fg
+            else:
+                t = total
+                break
+            if resume < 0:
+                break  # tile t's bytes are not all here
+            t = resume
+        if t > first:
+            self._paint(data, first, t, total, tiles_x, first_bg, bg_changes, raws,
+                        len(subs) > nsubs, rx, ry, w, h, ctx)
+        return p, t, bg, fg
 
     def _paint(
-        self, data: bytes, first: int, stop: int, total: int, tiles_x: int, bgs: list[int],
-        raws: list[list[int]],
-        subs: list[int], rx: int, ry: int, w: int, h: int, ctx: DecodeContext,
+        self, data: bytes, first: int, stop: int, total: int, tiles_x: int, bg: int,
+        bg_changes: list[int], raws: list[list[int]], any_subs: bool,
+        rx: int, ry: int, w: int, h: int, ctx: DecodeContext,
     ) -> None:
         px = ctx.fb.pixels
         conv = ctx.conv
-        # Backgrounds: one assignment for a batch of whole tile rows with one
-        # background (the usual case), else one per tile row.
-        row = first // tiles_x
-        if first % tiles_x == 0 and (stop % tiles_x == 0 or stop == total) and \
-                bgs.count(bgs[0]) == len(bgs):
-            y0 = ry + (row << 4)
+        if not bg_changes and first % tiles_x == 0 and (stop % tiles_x == 0 or stop == total):
+            # Whole tile rows with one background (the usual case): one fill.
+            y0 = ry + ((first // tiles_x) << 4)
             y1 = ry + min(((stop + tiles_x - 1) // tiles_x) << 4, h)
-            px[y0:y1, rx : rx + w] = bgs[0]
-            row = stop  # skip the per-row loop
-        while row * tiles_x < stop:
-            a = max(first, row * tiles_x)
-            b = min(stop, (row + 1) * tiles_x)
-            seg = bgs[a - first : b - first]
-            x0 = (a - row * tiles_x) << 4
-            x1 = min(w, (b - row * tiles_x) << 4)
-            y0 = ry + (row << 4)
-            y1 = ry + min((row + 1) << 4, h)
-            target = px[y0:y1, rx + x0 : rx + x1]
-            if seg.count(seg[0]) == len(seg):
-                target[...] = seg[0]
-            else:
-                target[...] = np.repeat(np.array(seg, dtype=np.uint32), 16)[: x1 - x0]
-            row += 1
+            px[y0:y1, rx : rx + w] = bg
+        else:
+            bgs = np.full(stop - first, bg, dtype=np.uint32)
+            for i in range(0, len(bg_changes), 2):
+                bgs[bg_changes[i] - first :] = bg_changes[i + 1]
+            row = first // tiles_x
+            while row * tiles_x < stop:
+                a = max(first, row * tiles_x)
+                b = min(stop, (row + 1) * tiles_x)
+                seg = bgs[a - first : b - first]
+                x0 = (a - row * tiles_x) << 4
+                x1 = min(w, (b - row * tiles_x) << 4)
+                y0 = ry + (row << 4)
+                y1 = ry + min((row + 1) << 4, h)
+                target = px[y0:y1, rx + x0 : rx + x1]
+                if seg[0] == seg[-1] and not bg_changes:
+                    target[...] = seg[0]
+                else:
+                    target[...] = np.repeat(seg, 16)[: x1 - x0]
+                row += 1
         bpp = conv.bpp
         for off, count, tx, ty, tw, th in raws:
             nb = tw * th * bpp
@@ -308,22 +329,24 @@ class HextileDecoder(Decoder):
             vals = conv.pixels(np.ascontiguousarray(block).reshape(-1)).reshape(count, th, tw)
             px[ry + ty : ry + ty + th, rx + tx : rx + tx + count * tw] = (
                 vals.transpose(1, 0, 2).reshape(th, count * tw))
-        if subs:
+        if any_subs:
             self._pend_data.append(data)
-            self._pend_subs += subs
             self._pend_base += len(data)
             ctx.pending = self
             if self._pend_base >= _PENDING_MAX:
                 ctx.pending = None
                 self.flush(ctx)
+                # This rectangle may go on: it is pending again, in slot 0.
+                self._slot = 0
+                self._pend_rects.append((rx, ry, w, h))
 
     def _paint_subrects(
-        self, data: bytes, subs: list[int], rx: int, ry: int, ctx: DecodeContext,
+        self, data: bytes, subs: list[int], rects: list[tuple[int, int, int, int]], ctx: DecodeContext,
     ) -> None:
         conv = ctx.conv
         bpp = conv.bpp
         arr = np.frombuffer(data, dtype=np.uint8)
-        info = np.array(subs, dtype=np.int64).reshape(-1, 8)
+        info = np.array(subs, dtype=np.int64).reshape(-1, 6)
         counts = info[:, 1]
         strides = info[:, 2]
         total = int(counts.sum())
@@ -347,7 +370,13 @@ class HextileDecoder(Decoder):
             if len(coloured):
                 raw = arr[(geo[coloured] - bpp)[:, None] + np.arange(bpp)]
                 colours[coloured] = conv.pixels(raw.reshape(-1))
+        # Tile geometry from tile numbers and their rectangles.
+        r = np.array(rects, dtype=np.int64)[info[:, 5]]
+        rw, rh = r[:, 2], r[:, 3]
+        ty, tx = np.divmod(info[:, 4], (rw + 15) >> 4)
+        tx <<= 4
+        ty <<= 4
         stride = ctx.fb.pixels.shape[1]
-        corner = (info[:, 5] + ry) * stride + info[:, 4] + rx
-        limit = ((info[:, 6] + 32) << 6) | (info[:, 7] + 32)
+        corner = (r[:, 1] + ty) * stride + r[:, 0] + tx
+        limit = ((np.minimum(rw - tx, 16) + 32) << 6) | (np.minimum(rh - ty, 16) + 32)
         self._tiles.paint(ctx.fb.pixels, arr[geo], arr[geo + 1], tile_of, corner, limit, colours)
