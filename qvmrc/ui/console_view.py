@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -128,6 +129,7 @@ class ConsoleView(QWidget):
         self._absolute = True
         self._locked = False
         self._kbd_grabbed = False
+        self._system_keys: Any = None  # winkeys.SystemKeyHook while grabbed on Windows
         self._grab_reported = False
         self._buttons = 0
         self._swallow = 0
@@ -480,7 +482,20 @@ class ConsoleView(QWidget):
         if self.grab_keyboard_enabled and not self._kbd_grabbed:
             self.grabKeyboard()
             self._kbd_grabbed = True
+            if sys.platform == "win32":
+                self._grab_system_keys()
         self._report_grab()
+
+    def _grab_system_keys(self) -> None:
+        """Windows: the Windows key, Alt+Tab & co. go to the guest too (winkeys)."""
+        from qvmrc.ui.winkeys import SystemKeyHook, foreground_is, install_windows_hook
+
+        if self._system_keys is not None:
+            return
+        window = int(self.window().winId())
+        hook = SystemKeyHook(self.keyboard.system_key, lambda: foreground_is(window))
+        if install_windows_hook(hook):
+            self._system_keys = hook
 
     def release_input(self) -> None:
         """Give keyboard and pointer back to the desktop; nothing stays held on the guest."""
@@ -493,6 +508,11 @@ class ConsoleView(QWidget):
         self._wheel.reset()
         if self._locked:
             self._unlock_pointer()
+        if self._system_keys is not None:
+            from qvmrc.ui.winkeys import uninstall_windows_hook
+
+            uninstall_windows_hook(self._system_keys)
+            self._system_keys = None
         if self._kbd_grabbed:
             self.releaseKeyboard()
             self._kbd_grabbed = False

@@ -276,6 +276,24 @@ class KeyboardHandler(QObject):
             self._emit(sent, False)
         self._hotkey_on_release(key)
 
+    def system_key(self, keysym: int, xt: int, native_scan: int, down: bool) -> None:
+        """A key a platform hook caught before Qt saw it (Windows key, Alt+Tab; see winkeys).
+
+        Held keys are shared with Qt's path (same physical-key id), so a key
+        pressed before the hook was installed is still released on the guest.
+        """
+        kid: tuple[Any, ...] = ("scan", native_scan) if native_scan else ("system", keysym)
+        if down:
+            self._hotkey_on_press(-1)  # any other key spoils the release hotkey
+            held = self._pressed.get(kid)
+            if held is None:
+                held = self._pressed[kid] = _Sent(keysym, xt, self._by_scancode() and xt != 0)
+            self._emit(held, True)
+        else:
+            held = self._pressed.pop(kid, None)
+            if held is not None:
+                self._emit(held, False)
+
     def commit_text(self, text: str) -> None:
         """Text an input method composed (dead keys, compose, IME): typed as key taps."""
         for ch in text:
