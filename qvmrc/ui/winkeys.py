@@ -87,9 +87,9 @@ class SystemKeyHook:
                 return False
             self.deliver(held[0], held[1], held[2], False)
             return True
-        if vk in self._down:  # auto-repeat
-            keysym, xt, native = self._down[vk]
-            self.deliver(keysym, xt, native, True)
+        repeat = self._down.get(vk)
+        if repeat is not None:  # auto-repeat
+            self.deliver(repeat[0], repeat[1], repeat[2], True)
             return True
         if not self.in_front():
             return False
