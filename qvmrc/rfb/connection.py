@@ -571,7 +571,9 @@ class RFBClient:
         self.state = State.NORMAL
         damage = tuple(self._damage)
         bounds = None
-        if damage:
+        if len(damage) == 1:
+            bounds = damage[0]
+        elif damage:
             x0 = min(d[0] for d in damage)
             y0 = min(d[1] for d in damage)
             x1 = max(d[0] + d[2] for d in damage)
