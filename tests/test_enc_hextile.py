@@ -274,3 +274,19 @@ def test_the_raw_bit_wins_over_the_other_subencoding_bits():
         for i in range(0, len(stream), step):
             c.receive_data(stream[i : i + step])
         assert np.array_equal(c.fb.pixels, img), step
+
+
+def test_flushing_in_the_middle_of_a_rectangle_keeps_every_tile_in_place(monkeypatch) -> None:
+    """Deferred subrectangles are painted early when much is queued: even mid-rectangle,
+    the rest of that rectangle and the next ones must still land in the right place."""
+    from qvmrc.rfb.encodings import hextile
+
+    monkeypatch.setattr(hextile, "_PENDING_MAX", 64)
+    wire = Wire("rgb888")
+    img = desktop_image(wire, 120, 90, seed=21)
+    rects = [(0, 0, 120, 40), (0, 40, 70, 50), (70, 40, 50, 50)]
+    stream = fbu([rect(x, y, w, h, HEXTILE, encode_hextile(img[y : y + h, x : x + w], wire))
+                  for x, y, w, h in rects])
+    want = expected_fb("rgb888", img)
+    for chunks in (None, "random", "bytes"):
+        assert np.array_equal(decode(stream, "rgb888", 120, 90, chunks, seed=3), want), chunks
