@@ -290,3 +290,31 @@ def test_flushing_in_the_middle_of_a_rectangle_keeps_every_tile_in_place(monkeyp
     want = expected_fb("rgb888", img)
     for chunks in (None, "random", "bytes"):
         assert np.array_equal(decode(stream, "rgb888", 120, 90, chunks, seed=3), want), chunks
+
+
+def test_many_one_colour_subrects_paint_exactly_whatever_their_shapes() -> None:
+    """Text: thousands of small subrectangles in one foreground, common shapes and rare ones."""
+    wire = Wire("rgb888")
+    rng = np.random.default_rng(17)
+    w, h = 320, 48  # 20 x 3 tiles
+    bg, fg = 0xFFFFFF, 0x102030
+    want = np.full((h, w), bg, np.uint32)
+    body = bytearray()
+    for ty in range(0, h, 16):
+        for tx in range(0, w, 16):
+            n = int(rng.integers(0, 40))
+            subs = b""
+            for _ in range(n):
+                if rng.random() < 0.8:  # the common text shapes
+                    sw, sh = [(1, 1), (2, 1), (1, 2), (3, 1)][int(rng.integers(0, 4))]
+                else:
+                    sw, sh = int(rng.integers(1, 17)), int(rng.integers(1, 17))
+                sx, sy = int(rng.integers(0, 17 - sw)), int(rng.integers(0, 17 - sh))
+                subs += hextile_subrect(sx, sy, sw, sh)
+                want[ty + sy : ty + sy + sh, tx + sx : tx + sx + sw] = fg
+            first = tx == 0 and ty == 0
+            head = (HX_BG | HX_FG if first else 0) | HX_ANY
+            body += bytes([head]) + (wire.pixel(bg) + wire.pixel(fg) if first else b"") + bytes([n]) + subs
+    stream = fbu([rect(0, 0, w, h, HEXTILE, bytes(body))])
+    for chunks in (None, "random"):
+        assert np.array_equal(decode(stream, "rgb888", w, h, chunks, seed=5), want), chunks
