@@ -318,3 +318,91 @@ def test_many_one_colour_subrects_paint_exactly_whatever_their_shapes() -> None:
     stream = fbu([rect(0, 0, w, h, HEXTILE, bytes(body))])
     for chunks in (None, "random"):
         assert np.array_equal(decode(stream, "rgb888", w, h, chunks, seed=5), want), chunks
+
+
+def _strips(img: np.ndarray, wire: Wire, mode: str = "auto") -> tuple[list[bytes], list[tuple[int, int, int, int]]]:
+    """Cut an image into Xvnc-like strips: rows of side-by-side rectangles of odd sizes."""
+    h, w = img.shape
+    rects, boxes = [], []
+    y = 0
+    for rh in (7, 16, 23, 9, 30, 15):
+        if y >= h:
+            break
+        rh = min(rh, h - y)
+        x = 0
+        for rw in (50, 33, 96, w):
+            rw = min(rw, w - x)
+            if rw <= 0:
+                break
+            rects.append(rect(x, y, rw, rh, HEXTILE, encode_hextile(img[y : y + rh, x : x + rw], wire, mode)))
+            boxes.append((x, y, rw, rh))
+            x += rw
+        y += rh
+    return rects, boxes
+
+
+@pytest.mark.parametrize("pf", ["rgb888", "rgb565", "bgr233"])
+@pytest.mark.parametrize("mode", ["auto", "coloured"])
+def test_an_update_of_many_strips_decodes_exactly_in_bulk(pf: str, mode: str, monkeypatch) -> None:
+    from qvmrc.rfb.encodings import hextile
+
+    runs: list[int] = []
+    bulk = hextile.HextileDecoder.decode_run
+
+    def counting(self, *a, **k):  # type: ignore[no-untyped-def]
+        done = bulk(self, *a, **k)
+        runs.append(len(done) if done else 0)
+        return done
+
+    monkeypatch.setattr(hextile.HextileDecoder, "decode_run", counting)
+    wire = Wire(pf)
+    img = desktop_image(wire, 200, 100, seed=31)
+    rects, _ = _strips(img, wire, mode)
+    # A last rectangle over earlier ones: painted after them, whatever was batched.
+    patch = desktop_image(wire, 40, 30, seed=32)
+    rects.append(rect(30, 20, 40, 30, HEXTILE, encode_hextile(patch, wire, mode)))
+    img = img.copy()
+    img[20:50, 30:70] = patch
+    want = expected_fb(pf, img)
+    stream = fbu(rects)
+    for chunks in (None, "random", "bytes"):
+        runs.clear()
+        assert np.array_equal(decode(stream, pf, 200, 100, chunks, seed=2), want), chunks
+    runs.clear()
+    decode(stream, pf, 200, 100)
+    assert max(runs) > 10  # fed whole, the strips went through the bulk path
+
+
+def test_bulk_runs_stop_at_the_end_of_an_update_and_at_raw_tiles() -> None:
+    from qvmrc.rfb import events as ev
+    from qvmrc.rfb.connection import RFBClient
+    from qvmrc.rfb.pixelformat import PRESETS
+
+    wire = Wire("rgb888")
+    img = desktop_image(wire, 200, 100, seed=41)
+    first, boxes1 = _strips(img[:50], wire)
+    second, boxes2 = _strips(img[50:], wire)
+    second = [rect(x, y + 50, w, h, HEXTILE, r[12:]) for r, (x, y, w, h) in zip(second, boxes2, strict=True)]
+    # A photo strip with raw tiles in the middle of the second update.
+    photo = photo_image(wire, 200, 16, seed=42)
+    raw_strip = rect(0, 84, 200, 16, HEXTILE, encode_hextile(photo, wire, "raw"))
+    second = second[:-2] + [raw_strip]
+    img = img.copy()
+    img[84:100] = photo
+    c = RFBClient()
+    c.start_replay(200, 100, PRESETS["rgb888"])
+    c.receive_data(fbu(first) + fbu(second))
+    updates = [e for e in c.next_events() if isinstance(e, ev.FramebufferUpdated)]
+    assert [len(u.damage) for u in updates] == [len(first), len(second)]
+    assert [u.rects for u in updates] == [len(first), len(second)]
+    assert updates[0].damage == tuple(boxes1)
+    assert np.array_equal(c.fb.pixels, expected_fb("rgb888", img))
+
+
+def test_unknown_subencoding_bits_in_a_later_strip_are_a_protocol_error() -> None:
+    wire = Wire("rgb888")
+    img = desktop_image(wire, 64, 32, seed=5)
+    good = rect(0, 0, 64, 16, HEXTILE, encode_hextile(img[:16], wire))
+    bad = rect(0, 16, 16, 16, HEXTILE, bytes([0x40]))
+    with pytest.raises(ProtocolError, match="unknown subencoding bits 0x40"):
+        decode(fbu([good, bad]), "rgb888", 64, 32)

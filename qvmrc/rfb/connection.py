@@ -501,9 +501,19 @@ class RFBClient:
                     self._finish_update()
                     return True
             else:
-                done = decoder.decode(buf, x, y, w, h, ctx)
-                if done and decoder.paints and w and h:
-                    self._damage.append((x, y, w, h))
+                run = decoder.decode_run(buf, x, y, w, h, self._rects_left, ctx) if decoder.paints else None
+                if run is not None:
+                    # This rectangle and len(run) - 1 following ones, headers included.
+                    extra = len(run) - 1
+                    self._rects_left -= extra
+                    self._nrects += extra
+                    self._damage.extend(run)
+                    self._enc_counts[decoder.name] = self._enc_counts.get(decoder.name, 0) + extra
+                    done = True
+                else:
+                    done = decoder.decode(buf, x, y, w, h, ctx)
+                    if done and decoder.paints and w and h:
+                        self._damage.append((x, y, w, h))
             if not done:
                 return False
             self._rect = None

@@ -67,6 +67,16 @@ class Decoder:
     def decode(self, buf: ReadBuffer, x: int, y: int, w: int, h: int, ctx: DecodeContext) -> bool:
         raise NotImplementedError
 
+    def decode_run(self, buf: ReadBuffer, x: int, y: int, w: int, h: int, more: int,
+                   ctx: DecodeContext) -> list[tuple[int, int, int, int]] | None:
+        """Optionally decode this rectangle and up to ``more`` following ones in one pass.
+
+        For decoders whose per-rectangle overhead dominates (Hextile strips):
+        consumes the rectangles' bytes, later headers included, and returns
+        them, this one first. None: nothing consumed, use :meth:`decode`.
+        """
+        return None
+
     def reset(self) -> None:
         """Forget per-connection state (zlib streams, partial progress)."""
 

@@ -24,7 +24,7 @@ import numpy as np
 
 from qvmrc.errors import ProtocolError
 from qvmrc.rfb.buffer import ReadBuffer
-from qvmrc.rfb.encodings import numbers
+from qvmrc.rfb.encodings import hextile_run, numbers
 from qvmrc.rfb.encodings.base import DecodeContext, Decoder
 from qvmrc.rfb.encodings.deferred import Occupancy
 from qvmrc.rfb.encodings.tilecodes import TilePainter
@@ -42,6 +42,8 @@ _WINDOW = 1 << 16
 _CACHE_MAX = 4096
 # Flush deferred subrectangles once this many bytes of tile data are queued.
 _PENDING_MAX = 4 << 20
+# Bytes one bulk run looks at (and keeps while its subrectangles are pending).
+_RUN_WINDOW = 1 << 16
 
 
 class HextileDecoder(Decoder):
@@ -59,9 +61,11 @@ class HextileDecoder(Decoder):
         # and which framebuffer pixels pending rectangles cover.
         self._pend_data: list[bytes] = []
         self._pend_subs: list[int] = []
+        self._pend_arrays: list[np.ndarray] = []  # the same records, from bulk runs
         self._pend_rects: list[tuple[int, int, int, int]] = []
         self._pend_base = 0
         self._slot = 0
+        self._claimed_ahead: tuple[int, int, int, int] | None = None
         self._occupied = Occupancy()
         self._tile_bytes = 64.0
         self._tiles = TilePainter()
@@ -73,28 +77,36 @@ class HextileDecoder(Decoder):
         self._drop_pending()
 
     def _drop_pending(self) -> None:
+        self._claimed_ahead = None
         self._pend_data = []
         self._pend_subs = []
+        self._pend_arrays = []
         self._pend_rects = []
         self._pend_base = 0
         self._occupied.clear()
 
     def flush(self, ctx: DecodeContext) -> None:
-        if self._pend_subs:
+        if self._pend_subs or self._pend_arrays:
             data = self._pend_data[0] if len(self._pend_data) == 1 else b"".join(self._pend_data)
-            subs = self._pend_subs
+            parts = list(self._pend_arrays)
+            if self._pend_subs:
+                parts.append(np.array(self._pend_subs, dtype=np.int64).reshape(-1, 6))
+            info = parts[0] if len(parts) == 1 else np.concatenate(parts)
             rects = self._pend_rects
             self._drop_pending()
-            self._paint_subrects(data, subs, rects, ctx)
+            self._paint_subrects(data, info, rects, ctx)
         elif self._pend_data or self._pend_rects:
             self._drop_pending()
 
     def _claim(self, x: int, y: int, w: int, h: int, ctx: DecodeContext) -> None:
         """Note a new rectangle's area; flush first if pending work lies under it."""
         shape = ctx.fb.pixels.shape
-        if self._pend_subs and self._occupied.overlaps(shape, x, y, w, h):
-            self.flush(ctx)
-        self._occupied.mark(shape, x, y, w, h)
+        if self._claimed_ahead == (x, y, w, h):
+            self._claimed_ahead = None  # a bulk run checked and marked it already
+        else:
+            if (self._pend_subs or self._pend_arrays) and self._occupied.overlaps(shape, x, y, w, h):
+                self.flush(ctx)
+            self._occupied.mark(shape, x, y, w, h)
         self._slot = len(self._pend_rects)
         self._pend_rects.append((x, y, w, h))
 
@@ -107,6 +119,63 @@ class HextileDecoder(Decoder):
             assert self._conv is not None
             v = self._cache[raw] = self._conv.pixel(raw)
         return v
+
+    def decode_run(self, buf: ReadBuffer, x: int, y: int, w: int, h: int, more: int,
+                   ctx: DecodeContext) -> list[tuple[int, int, int, int]] | None:
+        """Many complete rectangles at once (:mod:`.hextile_run`); None leaves it to decode()."""
+        if self._progress is not None or w == 0 or h == 0:
+            return None
+        avail = buf.available()
+        if avail == 0 or buf.peek_u8() & RAW:
+            return None  # photo content: the raw-tile runs in _batch are the fast path
+        conv = ctx.conv
+        if conv is not self._conv:
+            self._conv = conv
+            self._cache = {}
+        self._claim(x, y, w, h, ctx)
+        # From here decode() resumes this rectangle without claiming it again.
+        self._progress = (x, y, w, h, 0, 0, 0)
+        window = buf.peek(min(avail, _RUN_WINDOW))
+        d = np.frombuffer(window, dtype=np.uint8)
+        px = ctx.fb.pixels
+        shape = px.shape
+        occupied = self._occupied
+        accepted: list[tuple[int, int, int, int]] = []
+
+        def accept(nx: int, ny: int, nw: int, nh: int) -> bool:
+            # Clear of queued work (this run's rectangles included), else the run ends here.
+            if occupied.overlaps(shape, nx, ny, nw, nh):
+                return False
+            occupied.mark(shape, nx, ny, nw, nh)
+            accepted.append((nx, ny, nw, nh))
+            return True
+
+        nxt = hextile_run.next_tile(d, conv.bpp)
+        with memoryview(nxt.data) as steps:  # item access gives plain ints, cheaply
+            run = hextile_run.walk(window, steps, (x, y, w, h), more, shape[1], shape[0], accept)
+        if len(accepted) > (len(run.rects) - 1 if run else 0):
+            # Claimed, but its tiles are not all here: decode() takes it without claiming again.
+            self._claimed_ahead = accepted[-1]
+        if run is None:
+            return None
+        first_slot = self._slot
+        self._pend_rects += run.rects[1:]
+        tiles = hextile_run.analyse(d, run, conv)
+        hextile_run.paint_backgrounds(px, run, tiles.bg)
+        subs = tiles.subs
+        if len(subs):
+            subs[:, 0] += self._pend_base
+            subs[:, 5] += first_slot
+            self._pend_arrays.append(subs)
+            self._pend_data.append(window)
+            self._pend_base += len(window)
+            ctx.pending = self
+        buf.skip(run.end)
+        self._progress = None
+        if self._pend_base >= _PENDING_MAX:
+            ctx.pending = None
+            self.flush(ctx)
+        return run.rects
 
     def decode(self, buf: ReadBuffer, x: int, y: int, w: int, h: int, ctx: DecodeContext) -> bool:
         conv = ctx.conv
@@ -341,12 +410,11 @@ class HextileDecoder(Decoder):
                 self._pend_rects.append((rx, ry, w, h))
 
     def _paint_subrects(
-        self, data: bytes, subs: list[int], rects: list[tuple[int, int, int, int]], ctx: DecodeContext,
+        self, data: bytes, info: np.ndarray, rects: list[tuple[int, int, int, int]], ctx: DecodeContext,
     ) -> None:
         conv = ctx.conv
         bpp = conv.bpp
         arr = np.frombuffer(data, dtype=np.uint8)
-        info = np.array(subs, dtype=np.int64).reshape(-1, 6)
         counts = info[:, 1]
         strides = info[:, 2]
         total = int(counts.sum())
