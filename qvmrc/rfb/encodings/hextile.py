@@ -65,7 +65,6 @@ class HextileDecoder(Decoder):
         self._pend_rects: list[tuple[int, int, int, int]] = []
         self._pend_base = 0
         self._slot = 0
-        self._claimed_ahead: tuple[int, int, int, int] | None = None
         self._occupied = Occupancy()
         self._tile_bytes = 64.0
         self._tiles = TilePainter()
@@ -77,7 +76,6 @@ class HextileDecoder(Decoder):
         self._drop_pending()
 
     def _drop_pending(self) -> None:
-        self._claimed_ahead = None
         self._pend_data = []
         self._pend_subs = []
         self._pend_arrays = []
@@ -101,12 +99,9 @@ class HextileDecoder(Decoder):
     def _claim(self, x: int, y: int, w: int, h: int, ctx: DecodeContext) -> None:
         """Note a new rectangle's area; flush first if pending work lies under it."""
         shape = ctx.fb.pixels.shape
-        if self._claimed_ahead == (x, y, w, h):
-            self._claimed_ahead = None  # a bulk run checked and marked it already
-        else:
-            if (self._pend_subs or self._pend_arrays) and self._occupied.overlaps(shape, x, y, w, h):
-                self.flush(ctx)
-            self._occupied.mark(shape, x, y, w, h)
+        if (self._pend_subs or self._pend_arrays) and self._occupied.overlaps(shape, x, y, w, h):
+            self.flush(ctx)
+        self._occupied.mark(shape, x, y, w, h)
         self._slot = len(self._pend_rects)
         self._pend_rects.append((x, y, w, h))
 
@@ -139,26 +134,24 @@ class HextileDecoder(Decoder):
         d = np.frombuffer(window, dtype=np.uint8)
         px = ctx.fb.pixels
         shape = px.shape
-        occupied = self._occupied
-        accepted: list[tuple[int, int, int, int]] = []
-
-        def accept(nx: int, ny: int, nw: int, nh: int) -> bool:
-            # Clear of queued work (this run's rectangles included), else the run ends here.
-            if occupied.overlaps(shape, nx, ny, nw, nh):
-                return False
-            occupied.mark(shape, nx, ny, nw, nh)
-            accepted.append((nx, ny, nw, nh))
-            return True
-
         nxt = hextile_run.next_tile(d, conv.bpp)
         with memoryview(nxt.data) as steps:  # item access gives plain ints, cheaply
-            run = hextile_run.walk(window, steps, (x, y, w, h), more, shape[1], shape[0], accept)
-        if len(accepted) > (len(run.rects) - 1 if run else 0):
-            # Claimed, but its tiles are not all here: decode() takes it without claiming again.
-            self._claimed_ahead = accepted[-1]
+            run = hextile_run.walk(window, steps, (x, y, w, h), more, shape[1], shape[0])
         if run is None:
             return None
+        # Later rectangles overlapping earlier ones (or queued work) wait for the next pass.
+        keep = hextile_run.first_overlap(run.rects) if len(run.rects) > 1 else 1
+        occupied = self._occupied
+        if self._pend_subs or self._pend_arrays:  # earlier rectangles' deferred work
+            for i in range(1, keep):
+                if occupied.overlaps(shape, *run.rects[i]):
+                    keep = i
+                    break
+        if keep < len(run.rects):
+            run.cut(keep)
         first_slot = self._slot
+        for r in run.rects[1:]:
+            occupied.mark(shape, *r)
         self._pend_rects += run.rects[1:]
         tiles = hextile_run.analyse(d, run, conv)
         hextile_run.paint_backgrounds(px, run, tiles.bg)

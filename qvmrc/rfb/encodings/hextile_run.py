@@ -21,7 +21,6 @@ decoder in :mod:`.hextile` handles it.
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,8 +51,8 @@ _TABLES = {bpp: _tables(bpp) for bpp in (1, 2, 4)}
 def next_tile(d: np.ndarray, bpp: int) -> np.ndarray:
     """For each offset p: where the tile after a tile starting at p begins (int32).
 
-    Negative where a tile can't be walked here (raw tile, unknown bits) and
-    past ``len(d)`` where its bytes are not all here.
+    -1 where a tile can't be walked here: raw tile, unknown bits, or its
+    bytes not all here. One extra entry (-1) at ``len(d)`` ends every walk.
     """
     n = len(d)
     count_off, fixed, per_sub = _TABLES[bpp]
@@ -61,10 +60,14 @@ def next_tile(d: np.ndarray, bpp: int) -> np.ndarray:
     count_at = count_off[d]
     count_at += at
     np.minimum(count_at, n - 1, out=count_at)
-    nxt = per_sub[d]
-    nxt *= d[count_at]
-    nxt += fixed[d]
-    nxt += at
+    nxt = np.empty(n + 1, dtype=np.int32)
+    body = nxt[:n]
+    np.take(per_sub, d, out=body)
+    body *= d[count_at]
+    body += fixed[d]
+    body += at
+    body[body > n] = -1
+    nxt[n] = -1
     return nxt
 
 
@@ -74,17 +77,27 @@ class Run:
 
     rects: list[tuple[int, int, int, int]] = field(default_factory=list)
     starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)  # byte offset after each rectangle
     tiles: list[int] = field(default_factory=list)
-    end: int = 0  # bytes consumed, headers of later rectangles included
+
+    @property
+    def end(self) -> int:
+        """Bytes consumed, headers of later rectangles included."""
+        return self.ends[-1]
+
+    def cut(self, k: int) -> None:
+        """Keep only the first ``k`` rectangles."""
+        del self.rects[k:], self.ends[k:]
+        if k < len(self.starts):
+            del self.tiles[self.starts[k]:]
+            del self.starts[k:]
 
 
 def walk(data: bytes, nxt: memoryview, first: tuple[int, int, int, int], more: int,
-         fb_w: int, fb_h: int, accept: Callable[[int, int, int, int], bool]) -> Run | None:
+         fb_w: int, fb_h: int) -> Run | None:
     """Walk the tiles of ``first`` and then of up to ``more`` following Hextile rectangles.
 
-    ``accept(x, y, w, h)`` decides whether a following rectangle may join the
-    run (not when it overlaps queued work). None: ``first`` itself cannot be
-    walked here (raw tile, bytes missing).
+    None: ``first`` itself cannot be walked here (raw tile, bytes missing).
     """
     run = Run()
     tiles = run.tiles
@@ -95,37 +108,39 @@ def walk(data: bytes, nxt: memoryview, first: tuple[int, int, int, int], more: i
     while True:
         total = ((w + 15) >> 4) * ((h + 15) >> 4)
         start = len(tiles)
-        stuck = False
+        q = 0
         for _ in range(total):
-            # A tile whose end lies past the data points past n; n itself is fine
-            # only as the very end, so the next lookup is guarded.
-            if p >= n:
-                stuck = True
-                break
             q = nxt[p]
-            if q < 0 or q > n:
-                stuck = True
+            if q < 0:
                 break
             add(p)
             p = q
-        if stuck:
+        if q < 0:
             if p < n and data[p] > 31:
                 raise ProtocolError(f"Hextile tile has unknown subencoding bits {data[p]:#04x}")
             del tiles[start:]  # raw tile or bytes missing: not for this pass
-            if not run.rects:
-                return None
-            return run
+            return run if run.rects else None
         run.rects.append((x, y, w, h))
         run.starts.append(start)
-        run.end = p
+        run.ends.append(p)
         if more <= 0 or p + 12 > n:
             return run
         x, y, w, h, enc = _HEADER.unpack_from(data, p)
-        if (enc != numbers.HEXTILE or x + w > fb_w or y + h > fb_h or w == 0 or h == 0
-                or not accept(x, y, w, h)):
+        if enc != numbers.HEXTILE or x + w > fb_w or y + h > fb_h or w == 0 or h == 0:
             return run
         more -= 1
         p += 12
+
+
+def first_overlap(rects: list[tuple[int, int, int, int]]) -> int:
+    """Index of the first rectangle overlapping an earlier one, or len(rects)."""
+    r = np.array(rects, dtype=np.int64)
+    x0, y0 = r[:, 0], r[:, 1]
+    x1, y1 = x0 + r[:, 2], y0 + r[:, 3]
+    hit = ((x0[:, None] < x1[None, :]) & (x0[None, :] < x1[:, None])
+           & (y0[:, None] < y1[None, :]) & (y0[None, :] < y1[:, None]))
+    later = np.tril(hit, k=-1).any(axis=1)
+    return int(np.argmax(later)) if bool(later.any()) else len(rects)
 
 
 @dataclass
