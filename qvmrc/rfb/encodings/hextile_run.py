@@ -48,26 +48,35 @@ def _tables(bpp: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 _TABLES = {bpp: _tables(bpp) for bpp in (1, 2, 4)}
 
 
+# Longest possible tile: both colours, then 255 coloured subrectangles (32 bpp).
+_MAX_TILE = 1 + 2 * 4 + 1 + 255 * (4 + 2)
+_AT = np.arange(1 << 16, dtype=np.int32)
+
+
 def next_tile(d: np.ndarray, bpp: int) -> np.ndarray:
     """For each offset p: where the tile after a tile starting at p begins (int32).
 
-    -1 where a tile can't be walked here: raw tile, unknown bits, or its
-    bytes not all here. One extra entry (-1) at ``len(d)`` ends every walk.
+    Negative where a tile can't be walked here (raw tile, unknown bits). A
+    tile that runs past the data points into a tail of -1 entries, so the
+    walk stops one tile later; :func:`walk` drops that tile.
     """
+    global _AT
     n = len(d)
+    if len(_AT) < n:
+        _AT = np.arange(n, dtype=np.int32)
+    at = _AT[:n]
     count_off, fixed, per_sub = _TABLES[bpp]
-    at = np.arange(n, dtype=np.int32)
-    count_at = count_off[d]
+    di = d.astype(np.intp)
+    padded = np.zeros(n + 16, dtype=np.uint8)  # count bytes past the end read as 0
+    padded[:n] = d
+    count_at = count_off[di]
     count_at += at
-    np.minimum(count_at, n - 1, out=count_at)
-    nxt = np.empty(n + 1, dtype=np.int32)
+    nxt = np.full(n + _MAX_TILE + 1, -1, dtype=np.int32)
     body = nxt[:n]
-    np.take(per_sub, d, out=body)
-    body *= d[count_at]
-    body += fixed[d]
+    np.take(per_sub, di, out=body)
+    body *= padded[count_at]
+    body += fixed[di]
     body += at
-    body[body > n] = -1
-    nxt[n] = -1
     return nxt
 
 
@@ -115,7 +124,7 @@ def walk(data: bytes, nxt: memoryview, first: tuple[int, int, int, int], more: i
                 break
             add(p)
             p = q
-        if q < 0:
+        if q < 0 or p > n:  # p > n: the last tile walked runs past the data
             if p < n and data[p] > 31:
                 raise ProtocolError(f"Hextile tile has unknown subencoding bits {data[p]:#04x}")
             del tiles[start:]  # raw tile or bytes missing: not for this pass
