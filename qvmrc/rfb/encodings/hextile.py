@@ -44,6 +44,8 @@ _CACHE_MAX = 4096
 _PENDING_MAX = 4 << 20
 # Bytes one bulk run looks at (and keeps while its subrectangles are pending).
 _RUN_WINDOW = 1 << 16
+# Larger rectangles go tile by tile (QEMU's full screens: a run would stop at their raw tiles).
+_RUN_MAX_AREA = 1 << 17
 
 
 class HextileDecoder(Decoder):
@@ -118,8 +120,8 @@ class HextileDecoder(Decoder):
     def decode_run(self, buf: ReadBuffer, x: int, y: int, w: int, h: int, more: int,
                    ctx: DecodeContext) -> list[tuple[int, int, int, int]] | None:
         """Many complete rectangles at once (:mod:`.hextile_run`); None leaves it to decode()."""
-        if self._progress is not None or w == 0 or h == 0:
-            return None
+        if self._progress is not None or w == 0 or h == 0 or w * h > _RUN_MAX_AREA:
+            return None  # (a big rectangle's per-rectangle cost is nothing next to its pixels)
         avail = buf.available()
         if avail == 0 or buf.peek_u8() & RAW:
             return None  # photo content: the raw-tile runs in _batch are the fast path
