@@ -406,3 +406,12 @@ def test_unknown_subencoding_bits_in_a_later_strip_are_a_protocol_error() -> Non
     bad = rect(0, 16, 16, 16, HEXTILE, bytes([0x40]))
     with pytest.raises(ProtocolError, match="unknown subencoding bits 0x40"):
         decode(fbu([good, bad]), "rgb888", 64, 32)
+
+
+def test_a_run_ends_at_the_first_rectangle_overlapping_an_earlier_one() -> None:
+    from qvmrc.rfb.encodings.hextile_run import first_overlap
+
+    side_by_side = [(0, 0, 10, 10), (10, 0, 5, 5), (0, 10, 3, 3)]  # edges touch only
+    assert first_overlap(side_by_side) == 3
+    assert first_overlap([(0, 0, 10, 10), (10, 0, 5, 5), (9, 9, 3, 3)]) == 2
+    assert first_overlap([(0, 0, 10, 10), (5, 5, 1, 1), (50, 50, 1, 1)]) == 1

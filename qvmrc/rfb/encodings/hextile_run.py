@@ -143,11 +143,13 @@ def walk(data: bytes, nxt: memoryview, first: tuple[int, int, int, int], more: i
 
 def first_overlap(rects: list[tuple[int, int, int, int]]) -> int:
     """Index of the first rectangle overlapping an earlier one, or len(rects)."""
-    r = np.array(rects, dtype=np.int64)
+    r = np.array(rects, dtype=np.int32)
     x0, y0 = r[:, 0], r[:, 1]
     x1, y1 = x0 + r[:, 2], y0 + r[:, 3]
-    hit = ((x0[:, None] < x1[None, :]) & (x0[None, :] < x1[:, None])
-           & (y0[:, None] < y1[None, :]) & (y0[None, :] < y1[:, None]))
+    hit = x0[:, None] < x1
+    hit &= x0 < x1[:, None]
+    hit &= y0[:, None] < y1
+    hit &= y0 < y1[:, None]
     later = np.tril(hit, k=-1).any(axis=1)
     return int(np.argmax(later)) if bool(later.any()) else len(rects)
 
