@@ -11,6 +11,7 @@ import asyncio
 import logging
 import os
 import sys
+from collections.abc import Mapping
 from types import TracebackType
 
 log = logging.getLogger("qvmrc.ui")
@@ -24,6 +25,22 @@ def _no_display_reason() -> str | None:
     if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
         return None
     return "no display: DISPLAY and WAYLAND_DISPLAY are not set (the desktop app needs a screen)"
+
+
+def preferred_platform(env: Mapping[str, str], platform: str = sys.platform) -> str | None:
+    """The Qt platform plugin to ask for, or None for Qt's own choice.
+
+    On a Wayland session with XWayland, QVMRC runs as an X11 client (like
+    VMware Workstation and VirtualBox): plain Wayland lets no client grab the
+    keyboard's system shortcuts or warp the pointer, which the console's grab
+    and relative (pointer-lock) mode need; XWayland emulates both. Setting
+    QT_QPA_PLATFORM, or QVMRC_NATIVE_WAYLAND=1, keeps Qt's choice.
+    """
+    if not platform.startswith("linux") or env.get("QT_QPA_PLATFORM") or env.get("QVMRC_NATIVE_WAYLAND") == "1":
+        return None
+    if env.get("WAYLAND_DISPLAY") and env.get("DISPLAY"):
+        return "xcb"
+    return None
 
 
 def _setup_logging(handler: logging.Handler) -> None:
@@ -67,6 +84,9 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
     from qvmrc.ui.settings import SecretStore, SettingsStore
 
     existing = QApplication.instance()
+    chosen = None if isinstance(existing, QApplication) else preferred_platform(os.environ)
+    if chosen:
+        os.environ["QT_QPA_PLATFORM"] = chosen
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("QVMRC")
     app.setOrganizationName("LimiQuantix")
@@ -82,6 +102,9 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
 
     handler = QtLogHandler()
     _setup_logging(handler)
+    if chosen:
+        log.info("Wayland session: running through XWayland for keyboard grab and pointer lock "
+                 "(QVMRC_NATIVE_WAYLAND=1 runs natively)")
     old_hook = sys.excepthook
     sys.excepthook = _excepthook
 
