@@ -413,21 +413,22 @@ class HextileDecoder(Decoder):
         counts = info[:, 1]
         strides = info[:, 2]
         total = int(counts.sum())
-        tile_of = np.repeat(np.arange(len(info)), counts)
-        # k: index of each subrectangle within its tile.
-        k = np.arange(total, dtype=np.int64)
-        k -= (np.cumsum(counts) - counts)[tile_of]
+        first = np.cumsum(counts) - counts  # each tile's first subrectangle
         colour_col = info[:, 3]
+        # Per-tile values reach the subrectangles by np.repeat (cheaper than gathering).
         if bool((strides == 2).all()):
             # No coloured tiles: geometry bytes are back to back.
-            geo = info[:, 0][tile_of] + 2 * k
+            geo = np.repeat(info[:, 0] - 2 * first, counts)
+            geo += np.arange(0, 2 * total, 2, dtype=np.int64)
             c0 = int(colour_col[0])
             # One foreground for the whole update (text): paint a scalar.
-            colours: np.ndarray | int = c0 if bool((colour_col == c0).all()) else colour_col.astype(np.uint32)[tile_of]
+            colours: np.ndarray | int = (
+                c0 if bool((colour_col == c0).all()) else np.repeat(colour_col.astype(np.uint32), counts))
         else:
             # Offset of each subrectangle's geometry bytes (after its colour).
-            geo = (info[:, 0] + strides - 2)[tile_of] + k * strides[tile_of]
-            col = colour_col[tile_of]
+            k = np.arange(total, dtype=np.int64) - np.repeat(first, counts)
+            geo = np.repeat(info[:, 0] + strides - 2, counts) + k * np.repeat(strides, counts)
+            col = np.repeat(colour_col, counts)
             colours = col.astype(np.uint32)
             coloured = np.flatnonzero(col < 0)
             if len(coloured):
@@ -442,4 +443,5 @@ class HextileDecoder(Decoder):
         stride = ctx.fb.pixels.shape[1]
         corner = (r[:, 1] + ty) * stride + r[:, 0] + tx
         limit = ((np.minimum(rw - tx, 16) + 32) << 6) | (np.minimum(rh - ty, 16) + 32)
-        self._tiles.paint(ctx.fb.pixels, arr[geo], arr[geo + 1], tile_of, corner, limit, colours)
+        self._tiles.paint(ctx.fb.pixels, arr[geo], arr[1:][geo], np.repeat(corner, counts),
+                          np.repeat(limit, counts), colours)

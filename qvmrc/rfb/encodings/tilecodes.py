@@ -49,25 +49,29 @@ class TilePainter:
         return self._shape_offsets, self._corner
 
     def paint(
-        self, pixels: np.ndarray, xy: np.ndarray, wh: np.ndarray, tile_of: np.ndarray,
-        tile_corner: np.ndarray, tile_limit: np.ndarray, colours: np.ndarray | int,
+        self, pixels: np.ndarray, xy: np.ndarray, wh: np.ndarray, corners: np.ndarray,
+        limits: np.ndarray, colours: np.ndarray | int,
     ) -> None:
         """Paint subrectangles in order (later ones win where they overlap).
 
         ``xy``/``wh`` are the geometry bytes (uint8 arrays, one per
-        subrectangle), ``tile_of`` each one's tile index; per tile,
-        ``tile_corner`` is the flat framebuffer offset of its top-left pixel
-        and ``tile_limit`` its size as ``(w + 32) << 6 | (h + 32)``.
-        ``colours`` is one framebuffer value per subrectangle, or one for all.
+        subrectangle); per subrectangle, ``corners`` is the flat framebuffer
+        offset of its tile's top-left pixel and ``limits`` the tile's size as
+        ``(w + 32) << 6 | (h + 32)``. ``colours`` is one framebuffer value per
+        subrectangle, or one for all.
         """
         if len(xy) == 0:
             return
-        reach = _REACH_XY[xy] + _REACH_WH[wh]
-        ok = (tile_limit[tile_of] - reach) & _GUARD
+        xy = xy.astype(np.intp)  # converted once, used as an index four times
+        wh = wh.astype(np.intp)
+        reach = _REACH_XY[xy]
+        reach += _REACH_WH[wh]
+        ok = limits - reach
+        ok &= _GUARD
         if not bool((ok == _GUARD).all()):
             i = int(np.argmin(ok == _GUARD))
             x, y, w, h = int(xy[i]) >> 4, int(xy[i]) & 15, int(_SW[wh[i]]), int(_SH[wh[i]])
-            lim = int(tile_limit[tile_of[i]])
+            lim = int(limits[i])
             raise ProtocolError(
                 f"Hextile subrectangle {w}x{h}+{x}+{y} lies outside its "
                 f"{(lim >> 6) - 32}x{(lim & 63) - 32} tile")
@@ -76,8 +80,13 @@ class TilePainter:
         ends = np.cumsum(area)
         n = int(ends[-1])
         # Per pixel: shape table position and the subrectangle's corner.
-        pos = np.repeat(_START[wh] - (ends - area), area)
+        shift = _START[wh]
+        shift -= ends
+        shift += area
+        pos = np.repeat(shift, area)
         pos += np.arange(n, dtype=np.int64)
         idx = offsets[pos]
-        idx += np.repeat(tile_corner[tile_of] + corner[xy], area)
+        base = corner[xy]
+        base += corners
+        idx += np.repeat(base, area)
         pixels.reshape(-1)[idx] = colours if isinstance(colours, int) else np.repeat(colours, area)
