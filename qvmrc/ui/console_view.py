@@ -129,7 +129,7 @@ class ConsoleView(QWidget):
         self._absolute = True
         self._locked = False
         self._kbd_grabbed = False
-        self._system_keys: Any = None  # winkeys.SystemKeyHook while grabbed on Windows
+        self._system_keys: Any = None  # the Windows hook / macOS tap while grabbed
         self._grab_reported = False
         self._buttons = 0
         self._swallow = 0
@@ -482,20 +482,30 @@ class ConsoleView(QWidget):
         if self.grab_keyboard_enabled and not self._kbd_grabbed:
             self.grabKeyboard()
             self._kbd_grabbed = True
-            if sys.platform == "win32":
+            if sys.platform in ("win32", "darwin"):
                 self._grab_system_keys()
         self._report_grab()
 
     def _grab_system_keys(self) -> None:
-        """Windows: the Windows key, Alt+Tab & co. go to the guest too (winkeys)."""
-        from qvmrc.ui.winkeys import SystemKeyHook, foreground_is, install_windows_hook
-
+        """Windows key, Alt+Tab (winkeys) or Cmd+Tab, Cmd+Space (mackeys) go to the guest too."""
         if self._system_keys is not None:
             return
-        window = int(self.window().winId())
-        hook = SystemKeyHook(self.keyboard.system_key, lambda: foreground_is(window))
-        if install_windows_hook(hook):
-            self._system_keys = hook
+        if sys.platform == "win32":
+            from qvmrc.ui.winkeys import SystemKeyHook, foreground_is, install_windows_hook
+
+            window = int(self.window().winId())
+            hook: Any = SystemKeyHook(self.keyboard.system_key, lambda: foreground_is(window))
+            if install_windows_hook(hook):
+                self._system_keys = hook
+        else:
+            from qvmrc.ui.mackeys import MacSystemKeyHook, install_mac_tap
+
+            def in_front() -> bool:
+                return QGuiApplication.applicationState() == Qt.ApplicationState.ApplicationActive
+
+            hook = MacSystemKeyHook(self.keyboard.system_key, in_front)
+            if install_mac_tap(hook):
+                self._system_keys = hook
 
     def release_input(self) -> None:
         """Give keyboard and pointer back to the desktop; nothing stays held on the guest."""
@@ -509,9 +519,10 @@ class ConsoleView(QWidget):
         if self._locked:
             self._unlock_pointer()
         if self._system_keys is not None:
+            from qvmrc.ui.mackeys import uninstall_mac_tap
             from qvmrc.ui.winkeys import uninstall_windows_hook
 
-            uninstall_windows_hook(self._system_keys)
+            (uninstall_windows_hook if sys.platform == "win32" else uninstall_mac_tap)(self._system_keys)
             self._system_keys = None
         if self._kbd_grabbed:
             self.releaseKeyboard()

@@ -276,13 +276,16 @@ class KeyboardHandler(QObject):
             self._emit(sent, False)
         self._hotkey_on_release(key)
 
-    def system_key(self, keysym: int, xt: int, native_scan: int, down: bool) -> None:
-        """A key a platform hook caught before Qt saw it (Windows key, Alt+Tab; see winkeys).
+    def system_key(self, keysym: int, xt: int, native: int, down: bool) -> None:
+        """A key a platform hook caught before Qt saw it (Windows key, Alt+Tab, Cmd+Tab;
+        see winkeys and mackeys). ``native`` is what Qt would report for the key:
+        the scan code on Windows, the virtual key code on macOS.
 
         Held keys are shared with Qt's path (same physical-key id), so a key
         pressed before the hook was installed is still released on the guest.
         """
-        kid: tuple[Any, ...] = ("scan", native_scan) if native_scan else ("system", keysym)
+        kind = "vk" if self.scancode_source is ScancodeSource.MAC else "scan"
+        kid: tuple[Any, ...] = (kind, native) if native else ("system", keysym)
         if down:
             self._hotkey_on_press(-1)  # any other key spoils the release hotkey
             held = self._pressed.get(kid)
