@@ -129,3 +129,44 @@ def test_caught_keys_spoil_the_release_hotkey(setup):
 def test_no_hook_is_installed_elsewhere(setup):
     _, hook, _ = setup
     assert install_windows_hook(hook) is False and hook.handle is None
+
+
+def _win(etype, key, scan, ts, text="", mods=Qt.KeyboardModifier.NoModifier, vk=0):
+    e = QKeyEvent(etype, key.value if isinstance(key, Qt.Key) else key, mods, scan, vk, 0, text)
+    e.setTimestamp(ts)
+    return e
+
+
+def test_windows_altgr_does_not_reach_the_guest_as_ctrl_alt(setup):
+    """AltGr arrives as a fake left Ctrl and Right Alt with one timestamp (German '@' = AltGr+Q)."""
+    handler, _, _ = setup
+    fired: list[bool] = []
+    handler.hotkeyPressed.connect(lambda: fired.append(True))
+    P, R = QEvent.Type.KeyPress, QEvent.Type.KeyRelease
+    ctrl_alt = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+    handler.key_press(_win(P, Qt.Key.Key_Control, 0x1D, 500))
+    handler.key_press(_win(P, Qt.Key.Key_AltGr, 0x138, 500, mods=Qt.KeyboardModifier.ControlModifier))
+    handler.key_press(_win(P, Qt.Key.Key_Q, 0x10, 520, "@", ctrl_alt))
+    handler.key_release(_win(R, Qt.Key.Key_Q, 0x10, 560, "@", ctrl_alt))
+    handler.key_release(_win(R, Qt.Key.Key_Control, 0x1D, 600, mods=Qt.KeyboardModifier.AltModifier))
+    handler.key_release(_win(R, Qt.Key.Key_AltGr, 0x138, 600))
+    assert handler.session.calls == [
+        ("key", kt.XK_Control_L, True), ("key", kt.XK_Control_L, False),  # let go as soon as known
+        ("key", kt.XK_ISO_Level3_Shift, True),
+        ("key", ord("@"), True), ("key", ord("@"), False),
+        ("key", kt.XK_ISO_Level3_Shift, False),
+    ]
+    assert handler.pressed_keysyms == [] and fired == []
+
+
+def test_real_ctrl_then_alt_stay_ctrl_alt_and_release_the_grab(setup):
+    handler, _, _ = setup
+    fired: list[bool] = []
+    handler.hotkeyPressed.connect(lambda: fired.append(True))
+    P, R = QEvent.Type.KeyPress, QEvent.Type.KeyRelease
+    handler.key_press(_win(P, Qt.Key.Key_Control, 0x1D, 500))
+    handler.key_press(_win(P, Qt.Key.Key_Alt, 0x38, 640))
+    assert handler.pressed_keysyms == [kt.XK_Control_L, kt.XK_Alt_L]
+    handler.key_release(_win(R, Qt.Key.Key_Alt, 0x38, 700))
+    handler.key_release(_win(R, Qt.Key.Key_Control, 0x1D, 710))
+    assert fired == [True]

@@ -100,6 +100,11 @@ def xt_scancode(source: ScancodeSource, native_scan_code: int, native_virtual_ke
     return 0
 
 
+# Windows native scan codes (0x100: extended): left Ctrl, Right Alt (AltGr).
+_WIN_LCTRL = 0x1D
+_WIN_RALT = 0x138
+
+
 def _printable(ch: str) -> bool:
     code = ord(ch)
     return code >= 0x20 and code != 0x7F and not 0x80 <= code < 0xA0
@@ -194,6 +199,9 @@ class KeyboardHandler(QObject):
         self._hotkey_spoiled = False
         self._hotkey_armed = False
         self._typing: deque[tuple[int, bool]] = deque()
+        # Windows AltGr: the last left Ctrl press (id, timestamp), fake Ctrls let go.
+        self._last_lctrl: tuple[tuple[Any, ...], int] | None = None
+        self._fake_ctrl: set[tuple[Any, ...]] = set()
         self._type_timer = QTimer(self)
         self._type_timer.setInterval(TYPE_INTERVAL_MS)
         self._type_timer.timeout.connect(self._type_tick)
@@ -240,10 +248,35 @@ class KeyboardHandler(QObject):
 
     # ------------------------------------------------------------ events
 
+    def _windows_altgr(self, event: QKeyEvent, kid: tuple[Any, ...]) -> bool:
+        """Windows sends AltGr as a fake left Ctrl press, then Right Alt, same timestamp.
+
+        The Ctrl went out already (we can't know in advance); when its Right Alt
+        follows, the guest gets the Ctrl's release at once, and the real release
+        later is dropped, so AltGr characters don't arrive as Ctrl+Alt+key.
+        Returns True when ``event`` is a repeat of such a fake Ctrl (ignored).
+        """
+        if kid in self._fake_ctrl:
+            return True
+        scan = event.nativeScanCode()
+        last = self._last_lctrl
+        self._last_lctrl = None
+        if scan == _WIN_LCTRL and not event.isAutoRepeat():
+            self._last_lctrl = (kid, event.timestamp())
+        elif scan == _WIN_RALT and last is not None and last[1] == event.timestamp():
+            sent = self._pressed.pop(last[0], None)
+            if sent is not None:
+                self._emit(sent, False)
+                self._fake_ctrl.add(last[0])
+                self._hotkey_held.discard(K.Key_Control.value)  # AltGr is not Ctrl+Alt
+        return False
+
     def key_press(self, event: QKeyEvent) -> None:
         key = event.key()
-        self._hotkey_on_press(key)
         kid = self._key_id(event)
+        if self.scancode_source is ScancodeSource.WINDOWS and self._windows_altgr(event, kid):
+            return
+        self._hotkey_on_press(key)
         held = self._pressed.get(kid)
         if held is not None:
             # Auto-repeat (or a lost release): repeat exactly what is held.
@@ -271,7 +304,10 @@ class KeyboardHandler(QObject):
         key = event.key()
         if event.isAutoRepeat():
             return
-        sent = self._pressed.pop(self._key_id(event), None)
+        kid = self._key_id(event)
+        if kid in self._fake_ctrl:
+            self._fake_ctrl.discard(kid)
+        sent = self._pressed.pop(kid, None)
         if sent is not None:
             self._emit(sent, False)
         self._hotkey_on_release(key)
@@ -307,6 +343,8 @@ class KeyboardHandler(QObject):
         """Release every key the guest believes held (focus loss, grab release)."""
         pressed = list(self._pressed.values())
         self._pressed.clear()
+        self._fake_ctrl.clear()
+        self._last_lctrl = None
         for sent in reversed(pressed):
             self._emit(sent, False)
         self._hotkey_held.clear()
