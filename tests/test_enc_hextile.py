@@ -415,3 +415,35 @@ def test_a_run_ends_at_the_first_rectangle_overlapping_an_earlier_one() -> None:
     assert first_overlap(side_by_side) == 3
     assert first_overlap([(0, 0, 10, 10), (10, 0, 5, 5), (9, 9, 3, 3)]) == 2
     assert first_overlap([(0, 0, 10, 10), (5, 5, 1, 1), (50, 50, 1, 1)]) == 1
+
+
+def test_corrupted_streams_decode_the_same_whole_or_in_pieces_and_fail_only_as_protocol_errors() -> None:
+    """Bulk runs (whole) and the tile-by-tile path (bytes trickling in) agree on any input."""
+    from tests.support.encode_basic import client, split
+
+    def outcome(data: bytes, chunks: str | None, seed: int) -> object:
+        c = client("rgb888", 160, 64)
+        try:
+            for part in split(data, chunks, seed):
+                c.receive_data(part)
+        except ProtocolError:
+            return ProtocolError
+        return c.fb.pixels.tobytes(), c.buffered
+
+    wire = Wire("rgb888")
+    img = desktop_image(wire, 160, 64, seed=51)
+    rects, _ = _strips(img, wire, "coloured")
+    clean = fbu(rects)
+    rng = np.random.default_rng(52)
+    kinds = set()
+    for i in range(_FUZZ_ROUNDS):
+        data = bytearray(clean)
+        for _ in range(int(rng.integers(1, 4))):
+            data[int(rng.integers(4, len(data)))] = int(rng.integers(0, 256))
+        whole = outcome(bytes(data), None, 0)
+        assert outcome(bytes(data), "random", i) == whole, i
+        kinds.add(whole is ProtocolError)
+    assert kinds == {True, False}  # both kinds of corruption occurred
+
+
+_FUZZ_ROUNDS = 80
