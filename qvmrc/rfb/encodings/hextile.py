@@ -272,6 +272,8 @@ class HextileDecoder(Decoder):
                         subs += (base + p + 2, n, 2, fg, t, slot)
                     p = q
                     continue
+                if sub > 31:  # checked before Raw, as the bulk walk does
+                    raise ProtocolError(f"Hextile tile has unknown subencoding bits {sub:#04x}")
                 if sub & RAW:
                     ty, tx = divmod(t, tiles_x)
                     tw = min(16, w - (tx << 4))
@@ -304,8 +306,6 @@ class HextileDecoder(Decoder):
                         raws.append([p + 1, 1, tx << 4, ty << 4, tw, th])
                     p += 1 + n
                     continue
-                if sub > 31:
-                    raise ProtocolError(f"Hextile tile has unknown subencoding bits {sub:#04x}")
                 q = p + 1
                 nbg = bg
                 nfg = fg
