@@ -467,3 +467,24 @@ def test_mutated_streams_raise_only_protocol_errors() -> None:
             c.receive_data(bytes(b))
         except ProtocolError:
             pass
+
+
+@pytest.mark.parametrize("mode", ["whole", "random", "bytes"])
+def test_gradient_rectangles_of_an_update_are_undone_together_and_keep_paint_order(mode: str) -> None:
+    """QEMU's lossless refresh: many same-size gradient rectangles in one update, batched;
+    a later rectangle over one of them must still paint over it."""
+    enc = TightEncoder(PRESETS["rgb888"])
+    want = np.zeros((H, W), np.uint32)
+    rects = []
+    for i, (x, y, w, h) in enumerate([(0, 0, 48, 8), (48, 0, 48, 8), (0, 8, 48, 8), (0, 16, 20, 30),
+                                      (48, 8, 48, 8), (30, 40, 7, 3)]):
+        img = (smooth if i % 2 else noise)(w, h, i)
+        rects.append(enc.rect(x, y, enc.basic(img, GRADIENT), w, h))
+        want[y : y + h, x : x + w] = enc.expected(img)
+    # A fill over part of two queued gradients, then one more gradient of a queued size.
+    rects.append(enc.rect(40, 4, enc.fill(0x123456), 16, 8))
+    want[4:12, 40:56] = 0x123456
+    img = noise(48, 8, 9)
+    rects.append(enc.rect(48, 56, enc.basic(img, GRADIENT), 48, 8))
+    want[56:64, 48:96] = enc.expected(img)
+    assert np.array_equal(decode(update(rects), "rgb888", mode), want)

@@ -32,6 +32,7 @@ from qvmrc.errors import ProtocolError
 from qvmrc.rfb.buffer import ReadBuffer
 from qvmrc.rfb.encodings import numbers
 from qvmrc.rfb.encodings.base import MAX_RECT_PAYLOAD, DecodeContext, Decoder
+from qvmrc.rfb.encodings.deferred import Occupancy
 from qvmrc.rfb.encodings.tight_common import (
     decode_png_into,
     rgb24_into,
@@ -53,6 +54,8 @@ MIN_TO_COMPRESS = 12
 #: zlib output can exceed its input only by block headers and the sync flush;
 #: a compressed length beyond this bound can't be honest, so we stop waiting.
 _ZLIB_SLACK = 1024
+# Pixels of gradient rectangles queued before they are undone anyway.
+_GRADIENT_QUEUE_MAX = 1 << 21
 
 
 class TightDecoder(Decoder):
@@ -67,10 +70,35 @@ class TightDecoder(Decoder):
         self._conv: PixelConverter | None = None
         self._tsize = 3
         self._rgb = True
+        # Gradient rectangles waiting to be undone together (flush): their
+        # differences and places, and which pixels they cover.
+        self._grad: list[tuple[np.ndarray, int, int]] = []
+        self._grad_px = 0
+        self._occupied = Occupancy()
 
     def reset(self) -> None:
         self._streams = [None, None, None, None]
         self._conv = None
+        self._drop_gradients()
+
+    def _drop_gradients(self) -> None:
+        self._grad = []
+        self._grad_px = 0
+        self._occupied.clear()
+
+    def flush(self, ctx: DecodeContext) -> None:
+        """Undo the queued gradient rectangles, those of one size in one batch."""
+        pending = self._grad
+        self._drop_gradients()
+        groups: dict[tuple[int, ...], list[tuple[np.ndarray, int, int]]] = {}
+        for item in pending:
+            groups.setdefault(item[0].shape, []).append(item)
+        px = ctx.fb.pixels
+        for items in groups.values():
+            vals = ungradient_rgb8(np.stack([diff for diff, _, _ in items]))
+            for (diff, x, y), val in zip(items, vals, strict=True):
+                h, w = diff.shape[0], diff.shape[1]
+                rgb24_into(val.tobytes(), w, h, px[y : y + h, x : x + w])
 
     def _use(self, conv: PixelConverter) -> None:
         """Cache what the hot paths need to know about the pixel format."""
@@ -90,6 +118,8 @@ class TightDecoder(Decoder):
         avail = buf.available()
         if avail == 0:
             return False
+        if self._grad and self._occupied.overlaps(ctx.fb.pixels.shape, x, y, w, h):
+            self.flush(ctx)  # queued gradients lie under this rectangle: paint them first
         cc = buf.peek_u8()
         conv = ctx.conv
         if conv is not self._conv:
@@ -256,9 +286,14 @@ class TightDecoder(Decoder):
             return
         px = ctx.fb.pixels
         if self._rgb:
-            diff = np.frombuffer(data, dtype=np.uint8).reshape(h, w, 3)
-            val = ungradient_rgb8(diff)
-            rgb24_into(val.tobytes(), w, h, px[y : y + h, x : x + w])
+            # Queued: QEMU sends a dozen of these per update, undone together at its end.
+            self._grad.append((np.frombuffer(data, dtype=np.uint8).reshape(h, w, 3), x, y))
+            self._grad_px += w * h
+            self._occupied.mark(px.shape, x, y, w, h)
+            ctx.pending = self
+            if self._grad_px >= _GRADIENT_QUEUE_MAX:
+                ctx.pending = None
+                self.flush(ctx)
             return
         pf = conv.pf
         if not pf.true_colour:

@@ -95,53 +95,59 @@ def ungradient(diff: np.ndarray, maxes: tuple[int, int, int]) -> np.ndarray:
     return val.reshape(h + 1, W, 3)[1:, 1:]
 
 
-# For 8-bit channels the clip, the addition of the difference and the
-# wrap-around are one table lookup, indexed by 256 * (prediction + 256) +
-# difference. Values are kept as 256 * value + _BASE so that the sum of three
-# neighbours already is that index: no scaling or offset per step, and
-# ``>> 8`` then a cast to uint8 gives the value back.
-_BASE = 1 << 16
-_PRED = np.arange(-256, 511, dtype=np.int32)
-_STEP = (256 * (np.add.outer(np.clip(_PRED, 0, 255), np.arange(256, dtype=np.int32)) & 255) + _BASE).ravel()
-
-
 def ungradient_rgb8(diff: np.ndarray) -> np.ndarray:
     """Undo the gradient filter on 8-bit channels: (h, w, 3) uint8 -> uint8.
 
-    Same wavefront as :func:`ungradient`, but about twice as fast, which
-    matters because QEMU refreshes lossy areas losslessly with 64x1024
-    gradient rectangles (1,087 steps each). The array is stored skewed, one
-    anti-diagonal per row, so every step reads and writes contiguous rows
-    and costs four numpy calls. Entries left of column 0 or right of the
-    rectangle hold garbage that never reaches a real pixel; column 0 itself
-    is the zero border and is reset after each step that writes it.
+    Also takes a batch, (n, h, w, 3): rectangles of one size undone together
+    in the same number of steps, each step on n times the data for the same
+    Python cost (QEMU refreshes a screen as a dozen 64x1024 gradient
+    rectangles in one update: 2x faster together than one by one).
+
+    Same wavefront as :func:`ungradient`. The array is stored skewed, one
+    anti-diagonal per row with the rectangles' rows back to back, so every
+    step reads and writes contiguous int16 rows: six numpy calls (add,
+    subtract, clip as maximum and minimum, add, wrap). Entries left of column
+    0 or right of a rectangle hold garbage that never reaches a real pixel;
+    column 0 and each rectangle's top row are the zero border, reset after
+    each step that writes them.
     """
-    h, w = diff.shape[0], diff.shape[1]
-    if h == 0 or w == 0:
-        return np.zeros((h, w, 3), dtype=np.uint8)
+    if diff.ndim == 3:
+        return ungradient_rgb8(diff[None])[0]
+    n, h, w = diff.shape[0], diff.shape[1], diff.shape[2]
+    if n == 0 or h == 0 or w == 0:
+        return np.zeros((n, h, w, 3), dtype=np.uint8)
     if h > w:  # the filter is symmetric; keep the diagonals short
-        return ungradient_rgb8(diff.transpose(1, 0, 2)).transpose(1, 0, 2)
+        return ungradient_rgb8(diff.transpose(0, 2, 1, 3)).transpose(0, 2, 1, 3)
     steps = h + w + 1  # diagonals s = i + j of the (h+1) x (w+1) padded grid
-    d = np.ascontiguousarray(diff, dtype=np.int32)
+    rows = h + 1  # per rectangle: the zero border row, then its h rows
+    d = np.ascontiguousarray(diff, dtype=np.int16)
     isz = d.itemsize
-    # Row s - 2 holds the differences of diagonal s: d[i, s - 2 - i].
-    dz = as_strided(d, shape=(steps - 2, h, 3), strides=(3 * isz, (w - 1) * 3 * isz, isz)).copy()
-    z = np.full((steps, h + 1, 3), _BASE, dtype=np.int32)
-    t = np.empty((h, 3), dtype=np.int32)
-    right = list(z[:, 1:])  # (i, .) seen from diagonal s: the pixel or its upper neighbour
+    # Row s - 2 of dz holds the differences of diagonal s (d[., i, s - 2 - i]).
+    dz = np.zeros((steps - 2, n, rows, 3), dtype=np.int16)
+    dz[:, :, 1:] = as_strided(d, shape=(steps - 2, n, h, 3),
+                              strides=(3 * isz, h * w * 3 * isz, (w - 1) * 3 * isz, isz))
+    z = np.zeros((steps, n * rows, 3), dtype=np.int16)
+    t = np.empty((n * rows - 1, 3), dtype=np.int16)
+    right = list(z[:, 1:])  # row r seen from diagonal s: the pixel or its upper neighbour
     left = list(z[:, :-1])
-    dr = list(dz)
-    add, sub, step = np.add, np.subtract, _STEP.take
+    dr = list(dz.reshape(steps - 2, n * rows, 3)[:, 1:])
+    add, sub, hi, lo, wrap = np.add, np.subtract, np.maximum, np.minimum, np.bitwise_and
     for s in range(2, steps):
         add(right[s - 1], left[s - 1], out=t)  # left + up
         sub(t, left[s - 2], out=t)  # - upleft
+        hi(t, 0, out=t)
+        lo(t, 255, out=t)
         add(t, dr[s - 2], out=t)
-        step(t, out=right[s], mode="clip")
+        wrap(t, 255, out=right[s])
+        zs = z[s]
+        if n > 1:
+            zs[rows::rows] = 0  # the next rectangle's border row got the last row's values
         if s <= h:
-            z[s, s] = _BASE
-    zs = z.strides
-    v = as_strided(z, shape=(h + 1, w + 1, 3), strides=(zs[0] + zs[1], zs[0], zs[2]))[1:, 1:]
-    return (v >> 8).astype(np.uint8)
+            zs[s::rows] = 0  # column 0 is the border
+    zt = z.strides
+    v = as_strided(z, shape=(n, rows, w + 1, 3),
+                   strides=(rows * zt[1], zt[0] + zt[1], zt[0], zt[2]))[:, 1:, 1:]
+    return v.astype(np.uint8)
 
 
 def decode_png_into(data: bytes, out: np.ndarray) -> None:
