@@ -127,3 +127,28 @@ def test_decoder_bugs_surface_as_protocol_errors():
     body = (1).to_bytes(4, "big") + bytes(4) + bytes(4) + bytes([0, 0, 0, 0, 0, 9, 0, 9])
     with pytest.raises(ProtocolError):
         c.receive_data(fbu(rect(0, 0, 2, 2, 2, body)))
+
+
+def test_raw_rows_are_painted_as_they_arrive_and_finish_exactly() -> None:
+    """A big Raw rectangle spread over many network chunks: rows appear as their
+    bytes arrive (as noVNC shows them), and the end result is exact."""
+    import struct
+
+    import numpy as np
+
+    from qvmrc.rfb.connection import RFBClient
+    from qvmrc.rfb.pixelformat import PRESETS
+
+    w, h = 64, 40
+    img = np.random.default_rng(3).integers(0, 1 << 24, size=(h, w), dtype=np.uint32)
+    body = img.astype("<u4").tobytes()
+    stream = struct.pack(">BxH", 0, 1) + struct.pack(">HHHHi", 0, 0, w, h, 0) + body
+    c = RFBClient()
+    c.start_replay(w, h, PRESETS["rgb888"])
+    half = 16 + 10 * w * 4 + 37  # ten rows and a bit of the eleventh
+    c.receive_data(stream[:half])
+    assert np.array_equal(c.fb.pixels[:10], img[:10]) and not c.fb.pixels[10:].any()
+    for i in range(half, len(stream), 999):
+        c.receive_data(stream[i : i + 999])
+    assert np.array_equal(c.fb.pixels, img)
+    assert c.buffered == 0
