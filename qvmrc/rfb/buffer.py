@@ -94,7 +94,10 @@ class ReadBuffer:
             self._ensure(n)
         p = self._pos
         self._pos = p + n
-        with memoryview(self._buf) as mv:
+        b = self._buf
+        if p == 0 and n == len(b) and isinstance(b, bytes):
+            return b  # exactly one chunk, or exactly what a join just made: no second copy
+        with memoryview(b) as mv:
             return mv[p : p + n].tobytes()
 
     def view(self, n: int) -> memoryview:
