@@ -44,110 +44,70 @@ def rgb24_values(data: bytes) -> np.ndarray:
 
 
 def ungradient(diff: np.ndarray, maxes: tuple[int, int, int]) -> np.ndarray:
-    """Undo Tight's gradient filter.
+    """Undo Tight's gradient filter: (h, w, 3) channel differences -> channel values.
 
-    ``diff`` is (h, w, 3) of per-channel differences; returns (h, w, 3)
-    integer channel values. Each value is predicted from its left, upper and
-    upper-left neighbours (``clip(left + up - upleft, 0, max)``, zero outside
-    the rectangle) and the wire carries ``(value - prediction) mod (max + 1)``.
+    Each value is predicted from its left, upper and upper-left neighbours
+    (``clip(left + up - upleft, 0, max)``, zero outside the rectangle) and the
+    wire carries ``(value - prediction) mod (max + 1)``. Also takes a batch,
+    (n, h, w, 3): rectangles of one size undone together in the same number
+    of steps, each step on n times the data for the same Python cost (QEMU
+    refreshes a screen as a dozen 64x1024 gradient rectangles in one update).
 
-    The prediction needs the reconstructed left pixel, so a row can't be
-    done in one vector step; but every pixel on an anti-diagonal depends only
-    on the two diagonals before it. So we walk the w + h - 1 diagonals and
-    do each in a handful of numpy calls. In a (h+1) x (w+1) zero-padded
-    array laid out flat, a diagonal and its three neighbour diagonals are
-    plain strided slices (step ``w``), so no index arrays are built.
-    """
-    h, w = diff.shape[0], diff.shape[1]
-    if h == 0 or w == 0:
-        return np.zeros((h, w, 3), dtype=np.int64)
-    W = w + 1
-    n = (h + 1) * W
-    # left + up needs one bit more than a channel; int16 covers 14-bit channels.
-    it = np.int16 if max(maxes) < (1 << 14) else np.int64
-    val = np.zeros((n, 3), dtype=it)
-    dpad = np.zeros((h + 1, W, 3), dtype=it)
-    dpad[1:, 1:] = diff
-    d = dpad.reshape(n, 3)
-    mx = np.array(maxes, dtype=it)
-    tmp_full = np.empty((min(w, h), 3), dtype=it)
-    add, sub, mn, mxf, band = np.add, np.subtract, np.minimum, np.maximum, np.bitwise_and
-    step = W - 1  # from (i, j) to (i + 1, j - 1)
-    if h == 1 or w == 1:
-        # A single row or column: the missing neighbours are the zero border,
-        # so each value is the previous one plus the difference (no clipping
-        # can happen): a running sum.
-        run = np.cumsum(diff.reshape(-1, 3).astype(np.int64), axis=0)
-        return (run & mx.astype(np.int64)).astype(it).reshape(h, w, 3)
-    for s in range(2, h + w + 1):  # s = i + j in padded coordinates, i, j >= 1
-        i0 = max(1, s - w)
-        i1 = min(h, s - 1)
-        cnt = i1 - i0 + 1
-        k0 = i0 * W + (s - i0)
-        k1 = k0 + (cnt - 1) * step + 1
-        t = tmp_full[:cnt]
-        add(val[k0 - 1:k1 - 1:step], val[k0 - W:k1 - W:step], out=t)
-        sub(t, val[k0 - W - 1:k1 - W - 1:step], out=t)
-        mxf(t, 0, out=t)
-        mn(t, mx, out=t)
-        add(t, d[k0:k1:step], out=t)
-        band(t, mx, out=val[k0:k1:step])
-    return val.reshape(h + 1, W, 3)[1:, 1:]
-
-
-def ungradient_rgb8(diff: np.ndarray) -> np.ndarray:
-    """Undo the gradient filter on 8-bit channels: (h, w, 3) uint8 -> uint8.
-
-    Also takes a batch, (n, h, w, 3): rectangles of one size undone together
-    in the same number of steps, each step on n times the data for the same
-    Python cost (QEMU refreshes a screen as a dozen 64x1024 gradient
-    rectangles in one update: 2x faster together than one by one).
-
-    Same wavefront as :func:`ungradient`. The array is stored skewed, one
-    anti-diagonal per row with the rectangles' rows back to back, so every
-    step reads and writes contiguous int16 rows: six numpy calls (add,
-    subtract, clip as maximum and minimum, add, wrap). Entries left of column
-    0 or right of a rectangle hold garbage that never reaches a real pixel;
-    column 0 and each rectangle's top row are the zero border, reset after
-    each step that writes them.
+    The prediction needs the reconstructed left pixel, so a row can't be done
+    in one vector step; but every pixel on an anti-diagonal depends only on
+    the two diagonals before it. The array is stored skewed, one anti-diagonal
+    per row with the rectangles' rows back to back, so each of the h + w - 1
+    steps reads and writes contiguous rows: six numpy calls (add, subtract,
+    clip as maximum and minimum, add, wrap). Entries left of column 0 or right
+    of a rectangle hold garbage that never reaches a real pixel; column 0 and
+    each rectangle's top row are the zero border, reset after each step that
+    writes them.
     """
     if diff.ndim == 3:
-        return ungradient_rgb8(diff[None])[0]
+        return ungradient(diff[None], maxes)[0]
     n, h, w = diff.shape[0], diff.shape[1], diff.shape[2]
+    # left + up needs one bit more than a channel; int16 covers 14-bit channels.
+    it = np.int16 if max(maxes) < (1 << 14) else np.int64
     if n == 0 or h == 0 or w == 0:
-        return np.zeros((n, h, w, 3), dtype=np.uint8)
+        return np.zeros((n, h, w, 3), dtype=it)
     if h > w:  # the filter is symmetric; keep the diagonals short
-        return ungradient_rgb8(diff.transpose(0, 2, 1, 3)).transpose(0, 2, 1, 3)
+        return ungradient(diff.transpose(0, 2, 1, 3), maxes).transpose(0, 2, 1, 3)
     steps = h + w + 1  # diagonals s = i + j of the (h+1) x (w+1) padded grid
     rows = h + 1  # per rectangle: the zero border row, then its h rows
-    d = np.ascontiguousarray(diff, dtype=np.int16)
+    d = np.ascontiguousarray(diff, dtype=it)
     isz = d.itemsize
     # Row s - 2 of dz holds the differences of diagonal s (d[., i, s - 2 - i]).
-    dz = np.zeros((steps - 2, n, rows, 3), dtype=np.int16)
+    dz = np.zeros((steps - 2, n, rows, 3), dtype=it)
     dz[:, :, 1:] = as_strided(d, shape=(steps - 2, n, h, 3),
                               strides=(3 * isz, h * w * 3 * isz, (w - 1) * 3 * isz, isz))
-    z = np.zeros((steps, n * rows, 3), dtype=np.int16)
-    t = np.empty((n * rows - 1, 3), dtype=np.int16)
+    z = np.zeros((steps, n * rows, 3), dtype=it)
+    t = np.empty((n * rows - 1, 3), dtype=it)
     right = list(z[:, 1:])  # row r seen from diagonal s: the pixel or its upper neighbour
     left = list(z[:, :-1])
     dr = list(dz.reshape(steps - 2, n * rows, 3)[:, 1:])
+    # One maximum for all channels (8-bit) is a scalar: measurably faster than broadcasting.
+    mx = maxes[0] if len(set(maxes)) == 1 else np.array(maxes, dtype=it)
     add, sub, hi, lo, wrap = np.add, np.subtract, np.maximum, np.minimum, np.bitwise_and
     for s in range(2, steps):
         add(right[s - 1], left[s - 1], out=t)  # left + up
         sub(t, left[s - 2], out=t)  # - upleft
         hi(t, 0, out=t)
-        lo(t, 255, out=t)
+        lo(t, mx, out=t)
         add(t, dr[s - 2], out=t)
-        wrap(t, 255, out=right[s])
+        wrap(t, mx, out=right[s])
         zs = z[s]
         if n > 1:
             zs[rows::rows] = 0  # the next rectangle's border row got the last row's values
         if s <= h:
             zs[s::rows] = 0  # column 0 is the border
     zt = z.strides
-    v = as_strided(z, shape=(n, rows, w + 1, 3),
-                   strides=(rows * zt[1], zt[0] + zt[1], zt[0], zt[2]))[:, 1:, 1:]
-    return v.astype(np.uint8)
+    return as_strided(z, shape=(n, rows, w + 1, 3),
+                      strides=(rows * zt[1], zt[0] + zt[1], zt[0], zt[2]))[:, 1:, 1:]
+
+
+def ungradient_rgb8(diff: np.ndarray) -> np.ndarray:
+    """:func:`ungradient` for 8-bit channels (Tight's 24-bit TPIXELs), as uint8."""
+    return ungradient(diff, (255, 255, 255)).astype(np.uint8)
 
 
 def decode_png_into(data: bytes, out: np.ndarray) -> None:
