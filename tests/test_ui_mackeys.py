@@ -30,7 +30,6 @@ from qvmrc.ui.mackeys import (  # noqa: E402
     MacSystemKeyHook,
     install_mac_tap,
     system_keysym,
-    uninstall_mac_tap,
 )
 from tests.support.fake_session import FakeSession  # noqa: E402
 
@@ -76,7 +75,7 @@ def test_ungrabbing_releases_held_shortcut_keys(setup):
     handler, hook, _ = setup
     hook.process(KEY_DOWN, VK_SPACE, FLAG_CONTROL)
     hook.process(KEY_DOWN, VK_SPACE, FLAG_CONTROL)  # auto-repeat
-    uninstall_mac_tap(hook)
+    hook.uninstall()
     assert handler.session.calls == [("key", 0x20, True)] * 2 + [("key", 0x20, False)]
     assert handler.pressed_keysyms == []
 

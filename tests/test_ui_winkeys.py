@@ -30,7 +30,6 @@ from qvmrc.ui.winkeys import (  # noqa: E402
     SystemKeyHook,
     install_windows_hook,
     system_keysym,
-    uninstall_windows_hook,
 )
 from tests.support.fake_session import FakeSession  # noqa: E402
 
@@ -92,7 +91,7 @@ def test_auto_repeat_repeats_and_ungrabbing_releases_what_is_held(setup):
     hook.process(VK_LWIN, 0x5B, LLKHF_EXTENDED, False)
     hook.process(VK_LWIN, 0x5B, LLKHF_EXTENDED, False)
     assert hook.held == [VK_LWIN]
-    uninstall_windows_hook(hook)
+    hook.uninstall()
     assert handler.session.calls == [("key", kt.XK_Super_L, True)] * 2 + [("key", kt.XK_Super_L, False)]
     assert hook.held == [] and handler.pressed_keysyms == []
 

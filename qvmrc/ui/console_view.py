@@ -519,10 +519,7 @@ class ConsoleView(QWidget):
         if self._locked:
             self._unlock_pointer()
         if self._system_keys is not None:
-            from qvmrc.ui.mackeys import uninstall_mac_tap
-            from qvmrc.ui.winkeys import uninstall_windows_hook
-
-            (uninstall_windows_hook if sys.platform == "win32" else uninstall_mac_tap)(self._system_keys)
+            self._system_keys.uninstall()
             self._system_keys = None
         if self._kbd_grabbed:
             self.releaseKeyboard()

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable
-from typing import Any
 
 from qvmrc.ui import keytables as kt
+from qvmrc.ui.systemkeys import Caught, SystemKeys
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +40,6 @@ _COMMAND_KEYS = {VK_TAB: kt.XK_Tab, VK_SPACE: 0x20, VK_GRAVE: 0x60, VK_Q: 0x71, 
 _CONTROL_KEYS = {VK_SPACE: 0x20, VK_LEFT: kt.XK_Left, VK_RIGHT: kt.XK_Right, VK_DOWN: kt.XK_Down,
                  VK_UP: kt.XK_Up}
 
-#: deliver(keysym, xt_scancode, virtual_key, down): the keyboard handler's entry.
-Deliver = Callable[[int, int, int, bool], None]
-
-
 def system_keysym(vk: int, flags: int) -> int | None:
     """The keysym of a key press macOS (or the app menu) would act on; None lets it pass."""
     if flags & FLAG_COMMAND and vk in _COMMAND_KEYS:
@@ -54,45 +49,20 @@ def system_keysym(vk: int, flags: int) -> int | None:
     return None
 
 
-class MacSystemKeyHook:
+class MacSystemKeyHook(SystemKeys):
     """What the tap does with one key event; ``process`` returns True to swallow it."""
-
-    def __init__(self, deliver: Deliver, in_front: Callable[[], bool]) -> None:
-        self.deliver = deliver
-        self.in_front = in_front
-        self._down: dict[int, int] = {}  # vk -> keysym
-        self.handle: Any = None
-
-    @property
-    def held(self) -> list[int]:
-        return list(self._down)
 
     def process(self, event_type: int, vk: int, flags: int) -> bool:
         if event_type == KEY_UP:
-            keysym = self._down.pop(vk, None)
-            if keysym is None:
-                return False
-            self.deliver(keysym, kt.MAC_VK_TO_XT.get(vk, 0), vk, False)
-            return True
+            return self.key_up(vk)
         if event_type != KEY_DOWN:
             return False
-        held = self._down.get(vk)
-        if held is not None:  # auto-repeat
-            self.deliver(held, kt.MAC_VK_TO_XT.get(vk, 0), vk, True)
-            return True
-        if not self.in_front():
-            return False
-        keysym = system_keysym(vk, flags)
-        if keysym is None:
-            return False
-        self._down[vk] = keysym
-        self.deliver(keysym, kt.MAC_VK_TO_XT.get(vk, 0), vk, True)
-        return True
 
-    def release_all(self) -> None:
-        for vk in list(self._down):
-            keysym = self._down.pop(vk)
-            self.deliver(keysym, kt.MAC_VK_TO_XT.get(vk, 0), vk, False)
+        def catch() -> Caught | None:
+            keysym = system_keysym(vk, flags)
+            return None if keysym is None else (keysym, kt.MAC_VK_TO_XT.get(vk, 0), vk)
+
+        return self.key_down(vk, catch)
 
 
 def install_mac_tap(hook: MacSystemKeyHook) -> bool:
@@ -105,14 +75,6 @@ def install_mac_tap(hook: MacSystemKeyHook) -> bool:
         log.warning("cannot grab system shortcuts (Cmd+Tab, Cmd+Space): %s", e)
         return False
     return True  # pragma: no cover - macOS only
-
-
-def uninstall_mac_tap(hook: MacSystemKeyHook) -> None:
-    handle = hook.handle
-    hook.handle = None
-    hook.release_all()
-    if handle is not None:  # pragma: no cover - macOS only
-        handle.close()
 
 
 class _MacTap:  # pragma: no cover - exercised on macOS only

@@ -8,7 +8,8 @@ has grabbed the keyboard and its window is in front, swallows those keys and
 sends them to the guest itself. Ctrl+Alt+Del is the secure attention sequence
 and cannot be caught; the "Send key" menu has it.
 
-:class:`SystemKeyHook` holds the decisions and is tested on every platform;
+:class:`SystemKeyHook` holds the decisions (on :class:`.systemkeys.SystemKeys`) and is
+tested on every platform;
 :func:`install_windows_hook` is the ctypes binding, used only on Windows.
 """
 
@@ -16,10 +17,9 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable
-from typing import Any
 
 from qvmrc.ui import keytables as kt
+from qvmrc.ui.systemkeys import Caught, SystemKeys
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +36,6 @@ LLKHF_EXTENDED = 0x01
 LLKHF_INJECTED = 0x10
 LLKHF_ALTDOWN = 0x20
 LLKHF_UP = 0x80
-
-#: deliver(keysym, xt_scancode, native_scan_code, down): the keyboard handler's entry.
-Deliver = Callable[[int, int, int, bool], None]
-
 
 def system_keysym(vk: int, flags: int, ctrl_down: bool) -> int | None:
     """The keysym of a key press Windows would act on itself; None lets it pass."""
@@ -61,53 +57,24 @@ def system_keysym(vk: int, flags: int, ctrl_down: bool) -> int | None:
     return None
 
 
-class SystemKeyHook:
-    """What the hook does with one key event; ``process`` returns True to swallow it.
-
-    A key whose press was swallowed has its release swallowed (and sent) too,
-    whatever the modifiers by then, so the guest never keeps a key held.
-    """
-
-    def __init__(self, deliver: Deliver, in_front: Callable[[], bool]) -> None:
-        self.deliver = deliver
-        self.in_front = in_front
-        self._down: dict[int, tuple[int, int, int]] = {}  # vk -> (keysym, xt, native scan)
-        self.handle: Any = None
-
-    @property
-    def held(self) -> list[int]:
-        return list(self._down)
+class SystemKeyHook(SystemKeys):
+    """What the hook does with one key event; ``process`` returns True to swallow it."""
 
     def process(self, vk: int, scan: int, flags: int, ctrl_down: bool) -> bool:
         if flags & LLKHF_INJECTED:
             return False
         if flags & LLKHF_UP:
-            held = self._down.pop(vk, None)
-            if held is None:
-                return False
-            self.deliver(held[0], held[1], held[2], False)
-            return True
-        repeat = self._down.get(vk)
-        if repeat is not None:  # auto-repeat
-            self.deliver(repeat[0], repeat[1], repeat[2], True)
-            return True
-        if not self.in_front():
-            return False
-        keysym = system_keysym(vk, flags, ctrl_down)
-        if keysym is None:
-            return False
-        extended = bool(flags & LLKHF_EXTENDED)
-        xt = (0xE000 if extended else 0) | (scan & 0xFF)
-        # The same id Qt's nativeScanCode() gives on Windows (0x100: extended).
-        native = (0x100 if extended else 0) | (scan & 0xFF)
-        self._down[vk] = (keysym, xt, native)
-        self.deliver(keysym, xt, native, True)
-        return True
+            return self.key_up(vk)
 
-    def release_all(self) -> None:
-        for vk in list(self._down):
-            keysym, xt, native = self._down.pop(vk)
-            self.deliver(keysym, xt, native, False)
+        def catch() -> Caught | None:
+            keysym = system_keysym(vk, flags, ctrl_down)
+            if keysym is None:
+                return None
+            extended = bool(flags & LLKHF_EXTENDED)
+            # xt as QEMU wants it; native as Qt's nativeScanCode() gives it (0x100: extended).
+            return keysym, (0xE000 if extended else 0) | (scan & 0xFF), (0x100 if extended else 0) | (scan & 0xFF)
+
+        return self.key_down(vk, catch)
 
 
 def install_windows_hook(hook: SystemKeyHook) -> bool:
@@ -125,14 +92,6 @@ def install_windows_hook(hook: SystemKeyHook) -> bool:
         log.warning("cannot grab system keys (Windows key, Alt+Tab): %s", e)
         return False
     return True  # pragma: no cover - Windows only
-
-
-def uninstall_windows_hook(hook: SystemKeyHook) -> None:
-    handle = hook.handle
-    hook.handle = None
-    hook.release_all()
-    if handle is not None:  # pragma: no cover - Windows only
-        handle.close()
 
 
 class _WinHook:  # pragma: no cover - exercised on Windows only
