@@ -20,3 +20,13 @@ needs_qemu = pytest.mark.skipif(not servers.have("qemu-system-x86_64", "as", "ld
                                 reason="qemu-system-x86_64 / binutils not installed")
 needs_xvnc = pytest.mark.skipif(not servers.have("Xvnc", "xwd", "convert", "display"),
                                 reason="Xvnc / x11-apps / imagemagick not installed")
+
+
+@pytest.fixture
+def loop(qapp):  # type: ignore[no-untyped-def]
+    """asyncio on the Qt event loop (qasync) for GUI tests; closed with its tasks afterwards."""
+    from tests.support.uiloop import close_loop, make_loop
+
+    lp = make_loop(qapp)
+    yield lp
+    close_loop(lp)

@@ -22,15 +22,8 @@ from qvmrc.session import SessionState  # noqa: E402
 from qvmrc.ui.clipboard import MAX_CLIPBOARD, ClipboardSync  # noqa: E402
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget  # noqa: E402
 from qvmrc.ui.settings import Settings  # noqa: E402
-from tests.support.uiloop import close_loop, make_loop, run  # noqa: E402
+from tests.support.uiloop import run  # noqa: E402
 from tests.test_ui_reconnect import FakeView  # noqa: E402
-
-
-@pytest.fixture
-def loop(qapp):
-    lp = make_loop(qapp)
-    yield lp
-    close_loop(lp)
 
 
 class Sink:

@@ -15,14 +15,7 @@ from qvmrc.controlplane.devserver import DevServer, DevVM  # noqa: E402
 from qvmrc.ui.main_window import MainWindow  # noqa: E402
 from qvmrc.ui.settings import ControlPlane, SecretStore, Settings, SettingsStore, token_key  # noqa: E402
 from qvmrc.ui.settings_dialog import ControlPlaneDialog, SettingsDialog  # noqa: E402
-from tests.support.uiloop import close_loop, make_loop, run  # noqa: E402
-
-
-@pytest.fixture
-def loop(qapp):
-    lp = make_loop(qapp)
-    yield lp
-    close_loop(lp)
+from tests.support.uiloop import run  # noqa: E402
 
 
 def _pick(combo: Any, data: Any) -> None:
