@@ -501,7 +501,7 @@ class RFBClient:
                     self._finish_update()
                     return True
             else:
-                run = decoder.decode_run(buf, x, y, w, h, self._rects_left, ctx) if decoder.paints else None
+                run = decoder.decode_run(buf, x, y, w, h, self._rects_left, ctx) if decoder.runs else None
                 if run is not None:
                     # This rectangle and len(run) - 1 following ones, headers included.
                     extra = len(run) - 1

@@ -63,6 +63,8 @@ class Decoder:
     name: ClassVar[str]
     #: False for pseudo-encodings: they don't paint the framebuffer.
     paints: ClassVar[bool] = True
+    #: True when :meth:`decode_run` does something (the connection skips the call otherwise).
+    runs: ClassVar[bool] = False
 
     def decode(self, buf: ReadBuffer, x: int, y: int, w: int, h: int, ctx: DecodeContext) -> bool:
         raise NotImplementedError

@@ -51,6 +51,7 @@ _RUN_MAX_AREA = 1 << 17
 class HextileDecoder(Decoder):
     encoding = numbers.HEXTILE
     name = "hextile"
+    runs = True
 
     def __init__(self) -> None:
         # (x, y, w, h, next tile, background, foreground) of a rectangle in progress.
@@ -107,6 +108,13 @@ class HextileDecoder(Decoder):
         self._slot = len(self._pend_rects)
         self._pend_rects.append((x, y, w, h))
 
+    def _use(self, conv: PixelConverter) -> PixelConverter:
+        """The session's converter; the colour cache belongs to one pixel format."""
+        if conv is not self._conv:
+            self._conv = conv
+            self._cache = {}
+        return conv
+
     def _pixel(self, raw: bytes) -> int:
         """Wire PIXEL -> framebuffer value, cached (tiles repeat few colours)."""
         v = self._cache.get(raw)
@@ -125,10 +133,7 @@ class HextileDecoder(Decoder):
         avail = buf.available()
         if avail == 0 or buf.peek_u8() & RAW:
             return None  # photo content: the raw-tile runs in _batch are the fast path
-        conv = ctx.conv
-        if conv is not self._conv:
-            self._conv = conv
-            self._cache = {}
+        conv = self._use(ctx.conv)
         self._claim(x, y, w, h, ctx)
         # From here decode() resumes this rectangle without claiming it again.
         self._progress = (x, y, w, h, 0, 0, 0)
@@ -173,10 +178,7 @@ class HextileDecoder(Decoder):
         return run.rects
 
     def decode(self, buf: ReadBuffer, x: int, y: int, w: int, h: int, ctx: DecodeContext) -> bool:
-        conv = ctx.conv
-        if conv is not self._conv:
-            self._conv = conv
-            self._cache = {}
+        conv = self._use(ctx.conv)
         prog = self._progress
         if prog is not None and prog[:4] == (x, y, w, h):
             tile, bg, fg = prog[4], prog[5], prog[6]
