@@ -24,7 +24,7 @@ def test_overlap_answers_equal_a_pixel_mask(count: int) -> None:
     marked: list[tuple[int, int, int, int]] = []
     for _ in range(count):
         r = (int(rng.integers(0, 190)), int(rng.integers(0, 90)), int(rng.integers(1, 10)), int(rng.integers(1, 10)))
-        occ.mark(SHAPE, *r)
+        occ.mark(*r)
         marked.append(r)
     for _ in range(500):
         q = (int(rng.integers(0, 195)), int(rng.integers(0, 95)), int(rng.integers(0, 6)), int(rng.integers(0, 6)))
@@ -33,8 +33,32 @@ def test_overlap_answers_equal_a_pixel_mask(count: int) -> None:
 
 def test_touching_edges_do_not_overlap_and_clear_forgets() -> None:
     occ = Occupancy()
-    occ.mark(SHAPE, 0, 0, 200, 16)
+    occ.mark(0, 0, 200, 16)
     assert not occ.overlaps(SHAPE, 0, 16, 200, 16)  # the next strip down
     assert occ.overlaps(SHAPE, 199, 15, 1, 1)
     occ.clear()
     assert not occ.overlaps(SHAPE, 0, 0, 200, 100)
+
+
+def test_a_cleared_mask_remembers_nothing_of_earlier_rectangles() -> None:
+    rng = np.random.default_rng(7)
+    occ = Occupancy()
+    for rnd in range(3):
+        marked = [(int(rng.integers(0, 190)), int(rng.integers(0, 90)), int(rng.integers(1, 10)),
+                   int(rng.integers(1, 10))) for _ in range(40)]
+        occ.mark_all(marked[:20])  # in bulk, as a Hextile run does
+        for r in marked[20:]:
+            occ.mark(*r)
+        for _ in range(300):
+            q = (int(rng.integers(0, 195)), int(rng.integers(0, 95)), int(rng.integers(0, 6)), int(rng.integers(0, 6)))
+            assert occ.overlaps(SHAPE, *q) == _truth(marked, *q), (rnd, q)
+        occ.clear()
+        assert not occ.overlaps(SHAPE, 0, 0, 200, 100)
+
+
+def test_rectangles_marked_after_a_question_are_still_seen() -> None:
+    occ = Occupancy()
+    occ.mark_all([(150, 50, 4, 4)] * 40)
+    assert not occ.overlaps(SHAPE, 0, 0, 10, 10)  # fills the mask
+    occ.mark(0, 60, 10, 10)
+    assert occ.overlaps(SHAPE, 5, 5, 1, 60)

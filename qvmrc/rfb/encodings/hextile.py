@@ -104,7 +104,7 @@ class HextileDecoder(Decoder):
         shape = ctx.fb.pixels.shape
         if (self._pend_subs or self._pend_arrays) and self._occupied.overlaps(shape, x, y, w, h):
             self.flush(ctx)
-        self._occupied.mark(shape, x, y, w, h)
+        self._occupied.mark(x, y, w, h)
         self._slot = len(self._pend_rects)
         self._pend_rects.append((x, y, w, h))
 
@@ -157,8 +157,7 @@ class HextileDecoder(Decoder):
         if keep < len(run.rects):
             run.cut(keep)
         first_slot = self._slot
-        for r in run.rects[1:]:
-            occupied.mark(shape, *r)
+        occupied.mark_all(run.rects[1:])
         self._pend_rects += run.rects[1:]
         tiles = hextile_run.analyse(d, run, conv)
         hextile_run.paint_backgrounds(px, run, tiles.bg)

@@ -115,7 +115,7 @@ class RREDecoder(Decoder):
             return True
         self._pending.append((data[bpp:], n, x, y, w, h))
         self._pending_subrects += n
-        self._occupied.mark(px.shape, x, y, w, h)
+        self._occupied.mark(x, y, w, h)
         ctx.pending = self
         if self._pending_subrects >= _PENDING_MAX:
             ctx.pending = None

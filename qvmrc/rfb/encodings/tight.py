@@ -289,7 +289,7 @@ class TightDecoder(Decoder):
             # Queued: QEMU sends a dozen of these per update, undone together at its end.
             self._grad.append((np.frombuffer(data, dtype=np.uint8).reshape(h, w, 3), x, y))
             self._grad_px += w * h
-            self._occupied.mark(px.shape, x, y, w, h)
+            self._occupied.mark(x, y, w, h)
             ctx.pending = self
             if self._grad_px >= _GRADIENT_QUEUE_MAX:
                 ctx.pending = None
