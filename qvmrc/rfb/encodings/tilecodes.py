@@ -31,6 +31,10 @@ _REACH_XY = ((_WH >> 4) << 6) | (_WH & 15)
 _REACH_WH = (_SW << 6) | _SH
 
 
+_POS_BITS = 24  # shape-table positions: fewer than 18,496 (the sum of all 256 areas)
+_POS_MASK = (1 << _POS_BITS) - 1
+
+
 class TilePainter:
     """Per-framebuffer-width offset tables, rebuilt when the width changes."""
 
@@ -79,14 +83,21 @@ class TilePainter:
         area = AREA[wh]
         ends = np.cumsum(area)
         n = int(ends[-1])
-        # Per pixel: shape table position and the subrectangle's corner.
-        shift = _START[wh]
-        shift -= ends
-        shift += area
-        pos = np.repeat(shift, area)
-        pos += np.arange(n, dtype=np.int64)
-        idx = offsets[pos]
-        base = corner[xy]
-        base += corners
-        idx += np.repeat(base, area)
+        # Per pixel we need its shape-table position (its index among all
+        # pixels, shifted per subrectangle) and its subrectangle's corner.
+        # Both per-subrectangle values travel in one int64 (corner above
+        # bit 24, shift below), so they take one np.repeat, not two: the
+        # shift may be negative, but adding the pixel index leaves a
+        # position in [0, 2**24) and the corner bits intact.
+        packed = corner[xy]
+        packed += corners
+        packed <<= _POS_BITS
+        packed += _START[wh]
+        packed -= ends
+        packed += area
+        per_pixel = np.repeat(packed, area)
+        per_pixel += np.arange(n, dtype=np.int64)
+        idx = offsets[per_pixel & _POS_MASK]
+        per_pixel >>= _POS_BITS
+        idx += per_pixel
         pixels.reshape(-1)[idx] = colours if isinstance(colours, int) else np.repeat(colours, area)
