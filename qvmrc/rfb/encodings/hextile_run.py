@@ -176,21 +176,26 @@ def analyse(d: np.ndarray, run: Run, conv: PixelConverter) -> Tiles:
     bpp = conv.bpp
     pos = np.array(run.tiles, dtype=np.int64)
     m = len(pos)
-    counts = np.diff(np.append(np.array(run.starts, dtype=np.int64), m))
+    starts = np.array(run.starts, dtype=np.int64)
+    counts = np.empty_like(starts)
+    counts[:-1] = starts[1:] - starts[:-1]
+    counts[-1] = m - starts[-1]
     rect_of = np.repeat(np.arange(len(run.rects)), counts)
-    first_of = np.repeat(np.array(run.starts, dtype=np.int64), counts)
+    first_of = np.repeat(starts, counts)
     sub = d[pos]
     idx = np.arange(m, dtype=np.int64)
     has_bg = (sub & 2) != 0
     has_fg = (sub & 4) != 0
+    # The wire pixel starting at every byte offset (an unaligned view), so
+    # colours are picked with one gather.
+    wire = np.ndarray((len(d) - bpp + 1,), dtype=np.dtype(f"u{bpp}"), buffer=d, strides=(1,))
 
     def values(mask: np.ndarray, at: np.ndarray) -> np.ndarray:
         """Per tile, the last value specified in its rectangle so far (0 if none)."""
         where = np.flatnonzero(mask)
         vals = np.zeros(m, dtype=np.uint32)
         if len(where):
-            raw = d[(at[where])[:, None] + np.arange(bpp)]
-            vals[where] = conv.pixels(np.ascontiguousarray(raw).reshape(-1))
+            vals[where] = conv.pixels(wire[at[where]].view(np.uint8))
         last = np.maximum.accumulate(np.where(mask, idx, -1))
         ok = last >= first_of
         out = vals[np.maximum(last, 0)]
