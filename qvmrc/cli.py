@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from qvmrc import __version__
+from qvmrc.allocator import keep_freed_memory
 from qvmrc.errors import AuthenticationError, InvalidTarget, QVMRCError
 
 log = logging.getLogger("qvmrc")
@@ -411,6 +412,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(with_devserver=first == "devserver" or first is None)
     args = parser.parse_args(argv)
     _setup_logging(getattr(args, "verbose", False))
+    keep_freed_memory()
     try:
         if args.command is None:
             return cmd_gui(args)
