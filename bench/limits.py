@@ -135,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("recording")
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args(argv)
+    # The limits get the allocator settings qvmrc runs with, so they stay limits.
+    from qvmrc.allocator import keep_freed_memory
+
+    keep_freed_memory()
     try:
         _, _, walk = fbsstream.load(args.recording)
     except (OSError, fbsstream.StreamError) as e:
