@@ -64,3 +64,12 @@ def test_fed_bytearrays_are_copied_so_the_caller_may_reuse_them() -> None:
     buf.feed(scratch)
     scratch[:] = b"zzzz"
     assert buf.read(4) == b"abcd"
+
+
+def test_take_reads_and_consumes_a_struct_across_chunks() -> None:
+    buf = ReadBuffer()
+    buf.feed(b"\x00\x01\x00")
+    buf.feed(b"\x02\xff")
+    assert buf.take(struct.Struct(">HH")) == (1, 2)
+    assert buf.available() == 1
+    assert buf.read(1) == b"\xff"

@@ -143,6 +143,15 @@ class ReadBuffer:
             self._ensure(offset + st.size)
         return st.unpack_from(self._buf, self._pos + offset)
 
+    def take(self, st: struct.Struct) -> tuple:
+        """Read a struct and consume it (caller checks size): unpack + skip in one call."""
+        p = self._pos
+        if p + st.size > len(self._buf):
+            self._ensure(st.size)
+            p = self._pos
+        self._pos = p + st.size
+        return st.unpack_from(self._buf, p)
+
     def peek_u8(self, offset: int = 0) -> int:
         if self._pos + offset >= len(self._buf):
             self._ensure(offset + 1)

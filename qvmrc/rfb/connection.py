@@ -415,8 +415,7 @@ class RFBClient:
         if t == 0:
             if buf.available() < 4:
                 return False
-            _, n = buf.unpack(_FBU)
-            buf.skip(4)
+            _, n = buf.take(_FBU)
             self._rects_left = n
             self._damage = []
             self._enc_counts = {}
@@ -473,8 +472,7 @@ class RFBClient:
                     return True
                 if buf.available() < 12:
                     return False
-                x, y, w, h, enc = buf.unpack(_RECT)
-                buf.skip(12)
+                x, y, w, h, enc = buf.take(_RECT)
                 self._rects_left -= 1
                 self._nrects += 1
                 decoder = self._decoders.get(enc)

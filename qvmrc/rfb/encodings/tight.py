@@ -174,18 +174,20 @@ class TightDecoder(Decoder):
         if avail < 1 + lb + n:
             return False
         buf.skip(1 + lb)
-        data = buf.read(n)
         if cc & 0x0F:
             self._reset_streams(cc)
         if w == 0 or h == 0:
+            buf.skip(n)
             return True
         if n == 0:
             raise ProtocolError(f"server sent an empty {kind} image for a {w}x{h} rectangle")
         out = ctx.fb.pixels[y : y + h, x : x + w]
-        if kind == "JPEG":
-            decode_jpeg_into(data, out, self._scratch)
-        else:
-            decode_png_into(data, out)
+        # Decoded straight from the receive buffer (no copy of the payload).
+        with buf.view(n) as data:
+            if kind == "JPEG":
+                decode_jpeg_into(data, out, self._scratch)
+            else:
+                decode_png_into(data, out)
         return True
 
     def _basic(self, buf: ReadBuffer, avail: int, cc: int,

@@ -110,7 +110,7 @@ def ungradient_rgb8(diff: np.ndarray) -> np.ndarray:
     return ungradient(diff, (255, 255, 255)).astype(np.uint8)
 
 
-def decode_png_into(data: bytes, out: np.ndarray) -> None:
+def decode_png_into(data: bytes | memoryview, out: np.ndarray) -> None:
     """Decode a PNG rectangle (TightPNG) into ``out`` (h, w) uint32.
 
     PNG pixels are 8-bit R, G, B whatever the session's pixel format (QEMU
