@@ -196,30 +196,33 @@ def test_deferred_subrects_respect_overlap_and_other_encodings():
     assert (c.fb.pixels == green).all()
 
 
-def test_runs_of_raw_tiles_paint_as_blocks_exactly():
-    """Photo content: every tile raw, including partial edge tiles and a colour-map format."""
+@pytest.mark.parametrize("pf", ["rgb888", "bgr888", "rgb565", "bgr233"])
+def test_runs_of_raw_tiles_paint_as_blocks_exactly(pf: str) -> None:
+    """Photo content: every tile raw, partial edge tiles included, in formats
+    copied as they are (rgb888) and converted (the others)."""
     import struct
 
     import numpy as np
 
     from qvmrc.rfb.connection import RFBClient
-    from qvmrc.rfb.pixelformat import PRESETS
+    from qvmrc.rfb.pixelformat import PRESETS, PixelConverter
 
+    conv = PixelConverter(PRESETS[pf])
     rng = np.random.default_rng(5)
     w, h = 50, 37
     img = rng.integers(0, 1 << 24, size=(h, w), dtype=np.uint32)
+    img = conv.pixels(conv.encode(img)).reshape(h, w)  # what the format can carry
     body = b""
     for ty in range(0, h, 16):
         for tx in range(0, w, 16):
-            tile = img[ty : ty + 16, tx : tx + 16]
-            body += bytes([1]) + tile.astype("<u4").tobytes()
+            body += bytes([1]) + conv.encode(img[ty : ty + 16, tx : tx + 16])
     stream = struct.pack(">BxH", 0, 1) + struct.pack(">HHHHi", 3, 2, w, h, 5) + body
     for step in (len(stream), 7, 1):
         c = RFBClient()
-        c.start_replay(60, 40, PRESETS["rgb888"])
+        c.start_replay(60, 40, PRESETS[pf])
         for i in range(0, len(stream), step):
             c.receive_data(stream[i : i + step])
-        assert np.array_equal(c.fb.pixels[2 : 2 + h, 3 : 3 + w], img)
+        assert np.array_equal(c.fb.pixels[2 : 2 + h, 3 : 3 + w], img), step
 
 
 def test_raw_runs_broken_by_other_tiles_and_split_input():

@@ -117,6 +117,8 @@ class PixelConverter:
         self.bpp = pf.bytes_per_pixel
         self._dtype = np.dtype((">" if pf.big_endian else "<") + {1: "u1", 2: "u2", 4: "u4"}[self.bpp])
         self._identity = pf.is_native_rgb32 and not pf.big_endian
+        #: Wire pixels are framebuffer values as they are (little-endian 0x00RRGGBB).
+        self.identity = self._identity
         self._lut: np.ndarray | None = None
         if pf.true_colour:
             if self.bpp <= 2:

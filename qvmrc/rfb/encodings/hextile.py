@@ -21,6 +21,7 @@ subrectangles' geometry bytes (:mod:`.tilecodes`).
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from qvmrc.errors import ProtocolError
 from qvmrc.rfb.buffer import ReadBuffer
@@ -389,8 +390,16 @@ class HextileDecoder(Decoder):
                     conv.pixels(data[off : off + nb]).reshape(th, tw))
                 continue
             # ``count`` payloads of nb bytes, each after a 1-byte tile header.
+            if conv.identity:
+                # Photo content: one strided copy from the wire into the framebuffer.
+                src = np.ndarray((count, th, tw), dtype="<u4", buffer=data, offset=off,
+                                 strides=(nb + 1, tw * 4, 4))
+                dst = px[ry + ty : ry + ty + th, rx + tx : rx + tx + count * tw]
+                as_strided(dst, shape=(th, count, tw), strides=(dst.strides[0], tw * 4, 4))[...] = (
+                    src.transpose(1, 0, 2))
+                continue
             arr = np.frombuffer(data, dtype=np.uint8, count=count * (nb + 1) - 1, offset=off)
-            block = np.lib.stride_tricks.as_strided(arr, shape=(count, nb), strides=(nb + 1, 1))
+            block = as_strided(arr, shape=(count, nb), strides=(nb + 1, 1))
             vals = conv.pixels(np.ascontiguousarray(block).reshape(-1)).reshape(count, th, tw)
             px[ry + ty : ry + ty + th, rx + tx : rx + tx + count * tw] = (
                 vals.transpose(1, 0, 2).reshape(th, count * tw))
