@@ -450,3 +450,35 @@ def test_corrupted_streams_decode_the_same_whole_or_in_pieces_and_fail_only_as_p
 
 
 _FUZZ_ROUNDS = 80
+
+
+@pytest.mark.parametrize("pf", ["rgb888", "rgb565", "bgr233"])
+@pytest.mark.parametrize("few", [0, 10**9])  # always the vectorised pass / always slices
+def test_both_subrectangle_painters_give_the_same_picture(pf: str, few: int, monkeypatch) -> None:
+    """A cursor blink goes through slices, a screen of text through the
+    vectorised pass; either must paint every update the same."""
+    from qvmrc.rfb.encodings import hextile
+
+    monkeypatch.setattr(hextile, "_FEW_SUBRECTS", few)
+    wire = Wire(pf)
+    for mode in ("auto", "coloured"):
+        img = desktop_image(wire, 120, 50, seed=41)
+        rects, _ = _strips(img, wire, mode)
+        stream = fbu(rects)
+        for chunks in (None, "random"):
+            assert np.array_equal(decode(stream, pf, 120, 50, chunks, seed=4), expected_fb(pf, img)), (mode, chunks)
+    stream, want = hand_built()  # overlapping coloured subrectangles: the later one wins
+    if pf == "rgb888":
+        assert np.array_equal(decode(stream, pf, 40, 20), want)
+
+
+@pytest.mark.parametrize("few", [0, 10**9])
+def test_both_subrectangle_painters_refuse_a_subrectangle_outside_its_tile(few: int, monkeypatch) -> None:
+    from qvmrc.rfb.encodings import hextile
+
+    monkeypatch.setattr(hextile, "_FEW_SUBRECTS", few)
+    wire = Wire("rgb888")
+    body = bytes([HX_BG | HX_FG | HX_ANY]) + wire.pixel(1) + wire.pixel(2) + bytes([1])
+    body += hextile_subrect(8, 0, 4, 1)
+    with pytest.raises(ProtocolError, match=re.escape("4x1+8+0 lies outside its 10x10 tile")):
+        decode(fbu([rect(0, 0, 10, 10, HEXTILE, body)]), "rgb888", 16, 16)
