@@ -148,9 +148,7 @@ class HextileDecoder(Decoder):
         d = np.frombuffer(window, dtype=np.uint8)
         px = ctx.fb.pixels
         shape = px.shape
-        nxt = hextile_run.next_tile(d, conv.bpp)
-        with memoryview(nxt.data) as steps:  # item access gives plain ints, cheaply
-            run = hextile_run.walk(window, steps, (x, y, w, h), more, shape[1], shape[0])
+        run = hextile_run.walk(window, conv.bpp, (x, y, w, h), more, shape[1], shape[0])
         if run is None:
             return None
         # Later rectangles overlapping earlier ones (or queued work) wait for the next pass.
