@@ -388,6 +388,14 @@ How to read this:
   "photo" (full-screen pictures, 4 a second); QEMU "boot" (SeaBIOS text, small: its
   numbers are noise-prone) and "anim" (a boot sector repainting 1024x768 every frame).
 - qvmrc's and noVNC's JPEG output differ slightly (different IDCT), hence PSNR.
+- qvmrc runs as its CLI and app do, with glibc's malloc thresholds fixed at start
+  (qvmrc/allocator.py); limits.py uses the same setting. Without it a fresh process
+  mmaps, unmaps and faults in its numpy temporaries over and over (~10% on desktop
+  Hextile and QEMU ZRLE).
+- vncdotool's Raw is nearly a memcpy: on Raw and RRE-as-Raw rows 10x vncdotool is at
+  or beyond a bare numpy copy of the same bytes, so that target can't be met there;
+  the QEMU "boot" rows are 0.6 MPix, where a resize's page faults and first calls
+  dominate.
 """
 
 
