@@ -157,8 +157,17 @@ class RFBClient:
         self._buf.feed(data)
         self.bytes_received += len(data)
         try:
-            while self._step():
-                pass
+            while True:
+                # Normal operation's two states directly; the handshake via _step.
+                s = self.state
+                if s is State.UPDATE:
+                    more = self._step_update()
+                elif s is State.NORMAL:
+                    more = self._step_message()
+                else:
+                    more = self._step()
+                if not more:
+                    break
         except (ProtocolError, AuthenticationError):
             self.state = State.CLOSED
             raise
@@ -409,20 +418,21 @@ class RFBClient:
 
     def _step_message(self) -> bool:
         buf = self._buf
-        if buf.available() < 1:
+        avail = buf.available()
+        if avail < 1:
             return False
         t = buf.peek_u8()
         if t == 0:
-            if buf.available() < 4:
+            if avail < 4:
                 return False
             _, n = buf.take(_FBU)
             self._rects_left = n
             self._damage = []
             self._enc_counts = {}
             self._nrects = 0
-            self._update_start = self.bytes_received - buf.available() - 4
+            self._update_start = self.bytes_received - avail
             self.state = State.UPDATE
-            return True
+            return self._step_update()
         if t == 1:
             return self._colour_map_entries()
         if t == 2:
@@ -475,6 +485,9 @@ class RFBClient:
                 x, y, w, h, enc = buf.take(_RECT)
                 self._rects_left -= 1
                 self._nrects += 1
+                if enc == numbers.LAST_RECT:  # (Xvnc ends every update with one)
+                    self._finish_update()
+                    return True
                 decoder = self._decoders.get(enc)
                 if decoder is None:
                     if enc not in _HANDLED_PSEUDO:
