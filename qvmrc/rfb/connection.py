@@ -157,17 +157,8 @@ class RFBClient:
         self._buf.feed(data)
         self.bytes_received += len(data)
         try:
-            while True:
-                # Normal operation's two states directly; the handshake via _step.
-                s = self.state
-                if s is State.UPDATE:
-                    more = self._step_update()
-                elif s is State.NORMAL:
-                    more = self._step_message()
-                else:
-                    more = self._step()
-                if not more:
-                    break
+            while self._step():
+                pass
         except (ProtocolError, AuthenticationError):
             self.state = State.CLOSED
             raise

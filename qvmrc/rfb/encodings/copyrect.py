@@ -19,8 +19,7 @@ class CopyRectDecoder(Decoder):
     def decode(self, buf: ReadBuffer, x: int, y: int, w: int, h: int, ctx: DecodeContext) -> bool:
         if buf.available() < 4:
             return False
-        sx, sy = buf.unpack(_SRC)
-        buf.skip(4)
+        sx, sy = buf.take(_SRC)
         px = ctx.fb.pixels
         if sx + w > px.shape[1] or sy + h > px.shape[0]:
             raise ProtocolError(f"CopyRect source {w}x{h}+{sx}+{sy} lies outside the screen")
