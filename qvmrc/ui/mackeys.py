@@ -15,7 +15,6 @@ platform; :func:`install_mac_tap` is the ctypes binding, used only on macOS.
 from __future__ import annotations
 
 import logging
-import sys
 
 from qvmrc.ui import keytables as kt
 from qvmrc.ui.systemkeys import Caught, SystemKeys
@@ -67,14 +66,7 @@ class MacSystemKeyHook(SystemKeys):
 
 def install_mac_tap(hook: MacSystemKeyHook) -> bool:
     """Put ``hook`` in a session event tap on the main run loop; False if not possible."""
-    if sys.platform != "darwin":
-        return False
-    try:  # pragma: no cover - macOS only
-        hook.handle = _MacTap(hook)
-    except OSError as e:  # pragma: no cover - macOS only
-        log.warning("cannot grab system shortcuts (Cmd+Tab, Cmd+Space): %s", e)
-        return False
-    return True  # pragma: no cover - macOS only
+    return hook.install("darwin", lambda: _MacTap(hook), "system shortcuts (Cmd+Tab, Cmd+Space)")
 
 
 class _MacTap:  # pragma: no cover - exercised on macOS only

@@ -8,8 +8,12 @@ key held; ungrabbing releases whatever is still down.
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Callable
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 #: deliver(keysym, xt_scancode, native_key, down): KeyboardHandler.system_key.
 Deliver = Callable[[int, int, int, bool], None]
@@ -55,6 +59,17 @@ class SystemKeys:
     def release_all(self) -> None:
         for code in list(self._down):
             self.deliver(*self._down.pop(code), False)
+
+    def install(self, platform: str, make_handle: Callable[[], Any], what: str) -> bool:
+        """Install the platform hook made by ``make_handle``; False off ``platform`` or if refused."""
+        if sys.platform != platform:
+            return False
+        try:  # pragma: no cover - Windows and macOS only
+            self.handle = make_handle()
+        except OSError as e:  # pragma: no cover - Windows and macOS only
+            log.warning("cannot grab %s: %s", what, e)
+            return False
+        return True  # pragma: no cover - Windows and macOS only
 
     def uninstall(self) -> None:
         """Remove the hook (if one was installed) and release what it holds."""

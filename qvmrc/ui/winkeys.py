@@ -16,7 +16,6 @@ tested on every platform;
 from __future__ import annotations
 
 import logging
-import sys
 
 from qvmrc.ui import keytables as kt
 from qvmrc.ui.systemkeys import Caught, SystemKeys
@@ -84,14 +83,7 @@ def install_windows_hook(hook: SystemKeyHook) -> bool:
     pumps messages, so it may call into the keyboard handler directly. It
     must answer fast and must never raise into Windows.
     """
-    if sys.platform != "win32":
-        return False
-    try:
-        hook.handle = _WinHook(hook)
-    except OSError as e:  # pragma: no cover - Windows only
-        log.warning("cannot grab system keys (Windows key, Alt+Tab): %s", e)
-        return False
-    return True  # pragma: no cover - Windows only
+    return hook.install("win32", lambda: _WinHook(hook), "system keys (Windows key, Alt+Tab)")
 
 
 class _WinHook:  # pragma: no cover - exercised on Windows only
