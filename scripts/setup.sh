@@ -28,13 +28,22 @@ if [[ "${QVMRC_SKIP_APT:-}" != "1" ]] && command -v apt-get >/dev/null 2>&1; the
   fi
 fi
 
+# Python packages: the exact versions in constraints.txt (what CI tests and the
+# bundles ship). QVMRC_LATEST=1 instead installs the newest versions pyproject.toml
+# allows, into .venv-latest, to find the next toolkit break before users do.
 PY="${PYTHON:-python3}"
-if [[ ! -x .venv/bin/python ]]; then
-  "$PY" -m venv .venv
+VENV=.venv
+PIN=(-c constraints.txt)
+if [[ "${QVMRC_LATEST:-}" == "1" ]]; then
+  VENV=.venv-latest
+  PIN=(--upgrade --upgrade-strategy eager)
 fi
-stamp=.venv/.qvmrc-installed
-if [[ ! -f $stamp || pyproject.toml -nt $stamp ]]; then
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[gui,test,bench]'
+if [[ ! -x $VENV/bin/python ]]; then
+  "$PY" -m venv "$VENV"
+fi
+stamp=$VENV/.qvmrc-installed
+if [[ ! -f $stamp || pyproject.toml -nt $stamp || constraints.txt -nt $stamp || "${QVMRC_LATEST:-}" == "1" ]]; then
+  "$VENV/bin/python" -m pip install -q --upgrade pip
+  "$VENV/bin/python" -m pip install -q "${PIN[@]}" -e '.[test,bench]'
   touch "$stamp"
 fi
