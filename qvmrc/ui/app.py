@@ -108,6 +108,16 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
     old_hook = sys.excepthook
     sys.excepthook = _excepthook
 
+    from PySide6 import __version__ as pyside_version
+
+    from qvmrc.ui.toolkit import toolkit_problem
+    from qvmrc.ui.vitals import install as install_vitals
+
+    problem = toolkit_problem(pyside_version)
+    if problem:
+        log.error("%s", problem)
+        sys.stderr.write(f"qvmrc: warning: {problem}\n")
+
     store = SettingsStore()
     settings = store.load()
     secrets = SecretStore()
@@ -119,6 +129,9 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
     if store.warning:
         sys.stderr.write(f"qvmrc: warning: {store.warning}\n")
         window.notify("Settings", store.warning, error=False)
+    if problem:
+        window.statusBar().showMessage(problem)
+    _vitals = install_vitals(window)  # lives as long as this function
     window.show()
 
     async def main() -> int:

@@ -120,6 +120,8 @@ class ConsoleView(QWidget):
         self.grab_keyboard_enabled = True
         self.force_opaque = True
         self._session: ViewSession | None = None
+        #: paint events handled (vitals for soak tests and the debug panel)
+        self.paints = 0
         self._array: np.ndarray | None = None
         self._image: QImage | None = None
         self._mode = pt.SCALE_FIT
@@ -388,6 +390,7 @@ class ConsoleView(QWidget):
     # ================================================================ painting
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        self.paints += 1
         p = QPainter(self)
         view = self._view_rect()
         if self._image is None or view is None:

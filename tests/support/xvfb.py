@@ -1,0 +1,85 @@
+"""A real X display for GUI tests: Xvfb on a free display number, screenshots, xdotool."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+import pytest
+from PIL import Image
+
+TOOLS = ("Xvfb", "xdotool", "import")
+SCREEN = (1280, 900)
+T = TypeVar("T")
+
+needs_xvfb = pytest.mark.skipif(any(shutil.which(t) is None for t in TOOLS),
+                                reason="Xvfb, xdotool or ImageMagick (import) not installed")
+
+
+def _free_display() -> int:
+    for n in range(90, 400):
+        if not (Path(f"/tmp/.X{n}-lock").exists() or Path(f"/tmp/.X11-unix/X{n}").exists()):
+            return n
+    pytest.skip("no free X display number")
+
+
+@contextmanager
+def xvfb(screen: tuple[int, int] = SCREEN) -> Iterator[str]:
+    """Xvfb on a display nobody uses, ready once a client can talk to it; yields ':N'."""
+    display = f":{_free_display()}"
+    proc = subprocess.Popen(
+        ["Xvfb", display, "-screen", "0", f"{screen[0]}x{screen[1]}x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {**os.environ, "DISPLAY": display}
+    try:
+        for _ in range(100):
+            if proc.poll() is not None:
+                pytest.skip(f"Xvfb exited with {proc.returncode}")
+            if subprocess.run(["xdotool", "getmouselocation"], env=env,
+                              capture_output=True).returncode == 0:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.skip("Xvfb did not start")
+        yield display
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def shot(display: str, path: Path) -> np.ndarray:
+    """The whole screen as an int16 RGB array (int16 so differences don't wrap)."""
+    subprocess.run(["import", "-display", display, "-window", "root", str(path)], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+    return np.asarray(Image.open(path).convert("RGB"), dtype=np.int16)
+
+
+def xdotool(display: str, *args: str) -> str:
+    out = subprocess.run(["xdotool", *args], env={**os.environ, "DISPLAY": display}, check=True,
+                         capture_output=True, text=True, timeout=30)
+    return out.stdout
+
+
+def wait_for(cond: Callable[[], T], what: str, limit: float = 30.0, step: float = 0.2) -> T:
+    """Poll ``cond`` until it returns a value (not None/False/0/[]; an array counts).
+
+    The limit is a guard against hangs, not a timing assertion.
+    """
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        value = cond()
+        if value is not None and value is not False and not (isinstance(value, (int, list))
+                                                              and not value):
+            return value
+        time.sleep(step)
+    raise AssertionError(f"timed out waiting for {what}")
