@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from qvmrc.errors import AuthenticationError, ConnectionClosed, QVMRCError, TransportError
+from qvmrc.redact import redact_url
 from qvmrc.rfb import events as ev
 from qvmrc.rfb.connection import RFBClient
 from qvmrc.rfb.encodings import numbers
@@ -258,7 +259,7 @@ class Session:
 
     @property
     def url_for_display(self) -> str:
-        return self.url.split("?", 1)[0]
+        return redact_url(self.url)
 
     async def _writer(self, transport: Transport, queue: asyncio.Queue[bytes | None]) -> None:
         while True:

@@ -7,7 +7,6 @@ the proxy's JSON reason, which becomes a ConsoleUnavailable.
 
 from __future__ import annotations
 
-import json
 import logging
 import ssl as ssl_module
 from collections.abc import Mapping
@@ -16,24 +15,30 @@ import websockets
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
+from qvmrc import safejson
 from qvmrc.errors import ConnectionClosed, ConsoleUnavailable, TransportError
+from qvmrc.redact import redact_url
 
 log = logging.getLogger(__name__)
 
 MAX_FRAME = 64 * 1024 * 1024
 
 
+def _scalar(v: object) -> str:
+    return v if isinstance(v, str) else (str(v) if isinstance(v, (int, float)) and v else "")
+
+
 def _refusal(status: int, body: bytes) -> Exception:
     text = body[:4096].decode("utf-8", errors="replace").strip()
     try:
-        data = json.loads(text)
-    except ValueError:
+        data = safejson.loads(text)
+    except ValueError:  # also nesting too deep
         data = None
     if isinstance(data, dict) and ("code" in data or "message" in data):
-        return ConsoleUnavailable(str(data.get("code") or status), str(data.get("message") or ""),
-                                  str(data.get("details") or ""))
+        return ConsoleUnavailable(_scalar(data.get("code")) or str(status), _scalar(data.get("message")),
+                                  _scalar(data.get("details")))
     if isinstance(data, dict) and data.get("maintenance"):
-        return ConsoleUnavailable("MAINTENANCE", str(data.get("error") or "the control plane is restarting"))
+        return ConsoleUnavailable("MAINTENANCE", _scalar(data.get("error")) or "the control plane is restarting")
     short = text.splitlines()[0][:200] if text else ""
     return TransportError(f"the console proxy refused the WebSocket (HTTP {status})" + (f": {short}" if short else ""))
 
@@ -92,8 +97,4 @@ class WebSocketTransport:
 
 def _safe(url: str) -> str:
     """URL without query string or credentials, for messages and logs."""
-    base = url.split("?", 1)[0]
-    if "@" in base.split("//", 1)[-1].split("/", 1)[0]:
-        scheme, rest = base.split("//", 1)
-        base = scheme + "//" + rest.split("@", 1)[1]
-    return base
+    return redact_url(url)
