@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -51,6 +51,7 @@ from qvmrc.ui import dialogs
 from qvmrc.ui.clipboard import ClipboardSync
 from qvmrc.ui.logscrub import register_secret
 from qvmrc.ui.power import ACTIONS, PowerController, available
+from qvmrc.trust import find_saved
 from qvmrc.ui.settings import ControlPlane, SavedVM, Settings, display_url
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ try:
 except ImportError:  # pragma: no cover
     pass
 SCALE_LABELS = (("Fit", "fit"), ("Fill", "fill"), ("1:1", "1:1"))
+_INTERACTIONS = (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick)
 
 
 def _view_class() -> type[QWidget]:
@@ -97,6 +99,10 @@ class ConsoleTarget:
     fullscreen: bool = False
     password: str | None = field(default=None, repr=False)  # known VNC password (link/demo), memory only
     token: str | None = field(default=None, repr=False)
+    #: Its control plane is saved (or the user chose it): only then may the clipboard be shared.
+    trusted: bool = False
+    #: Opened by a qvmrc:// / qvmc:// link (a request from outside, see ui/linktrust.py).
+    from_link: bool = False
 
     @property
     def has_control_plane(self) -> bool:
@@ -109,7 +115,8 @@ def vm_key(base_url: str, vm_id: str) -> str:
 
 def target_for_vm(cp: ControlPlane, vm: SavedVM) -> ConsoleTarget:
     link = "qvmrc://connect?" + urlencode({"url": cp.url, "vmId": vm.id, "vmName": vm.name or vm.id})
-    return ConsoleTarget(key=vm_key(cp.url, vm.id), title=vm.label, target=link, cp=cp, vm_id=vm.id)
+    return ConsoleTarget(key=vm_key(cp.url, vm.id), title=vm.label, target=link, cp=cp, vm_id=vm.id,
+                         trusted=True)
 
 
 def target_from_string(text: str, settings: Settings | None = None) -> ConsoleTarget:
@@ -119,19 +126,21 @@ def target_from_string(text: str, settings: Settings | None = None) -> ConsoleTa
 
     if is_deep_link(text):
         link = parse_deep_link(text)  # raises InvalidTarget with one line
-        cp = None
-        if settings is not None:
-            base = link.base_url.rstrip("/").lower()
-            cp = next((c for c in settings.control_planes if c.url.rstrip("/").lower() == base), None)
+        cp = find_saved(settings, link.base_url)
+        trusted = cp is not None
         if cp is None:
             cp = ControlPlane(url=link.base_url, name=display_url(link.base_url))
         register_secret(link.password)
         return ConsoleTarget(key=vm_key(link.base_url, link.vm_id), title=link.vm_name or link.vm_id,
-                             target=text, cp=cp, vm_id=link.vm_id, fullscreen=link.fullscreen)
+                             target=text, cp=cp, vm_id=link.vm_id, fullscreen=link.fullscreen,
+                             trusted=trusted, from_link=True)
     lowered = text.lower()
     if not lowered.startswith(("ws://", "wss://", "vnc://")):
-        raise InvalidTarget(f"unsupported target {text[:80]!r}: use ws://, wss://, vnc://host:port "
-                            "or a qvmrc:// link")
+        raise InvalidTarget(f"unsupported target {display_url(text)[:80]!r}: use ws://, wss://, "
+                            "vnc://host:port or a qvmrc:// link")
+    from qvmrc.controlplane.console import check_direct_target
+
+    check_direct_target(text)
     shown = display_url(text)
     return ConsoleTarget(key=shown.lower(), title=shown.split("://", 1)[1].rstrip("/"), target=text)
 
@@ -217,6 +226,9 @@ class StateOverlay(QFrame):
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title.setWordWrap(True)
         self.detail = QLabel()
+        # Server and proxy texts land here: never let them be read as rich text.
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
         self.detail.setWordWrap(True)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -340,7 +352,9 @@ class ConsoleTab(QWidget):
         self.view.scale_mode = settings.scale_mode
         self.view.smooth = settings.smooth_scaling
         self.bridge = SessionBridge(self, lambda: self.session)
-        self.clipboard = ClipboardSync(enabled=settings.clipboard_sync, parent=self)
+        self.clipboard = ClipboardSync(enabled=settings.clipboard_sync and target.trusted, parent=self)
+        # The first key or click in this console lets clipboard sharing start.
+        self.view.installEventFilter(self)
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -905,7 +919,17 @@ class ConsoleTab(QWidget):
     def apply_settings(self, settings: Settings) -> None:
         """Live settings apply now; encoding choices apply at the next connect."""
         self.settings = settings
-        self.clipboard.set_enabled(settings.clipboard_sync)
+        self.clipboard.set_enabled(settings.clipboard_sync and self.target.trusted)
+
+    def set_trusted(self, trusted: bool) -> None:
+        """Its control plane was saved (or removed): clipboard sharing follows."""
+        self.target.trusted = trusted
+        self.clipboard.set_enabled(self.settings.clipboard_sync and trusted)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view and event.type() in _INTERACTIONS:
+            self.clipboard.user_interacted()
+        return False
 
 
 async def _resolve(target: ConsoleTarget) -> Any:
