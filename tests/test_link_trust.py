@@ -29,7 +29,7 @@ from qvmrc.ui.clipboard import ClipboardSync  # noqa: E402
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget  # noqa: E402
 from qvmrc.ui.linktrust import LinkDecision, build_link_dialog, confirm_link  # noqa: E402
 from qvmrc.ui.main_window import MainWindow  # noqa: E402
-from qvmrc.ui.settings import ControlPlane, SavedVM, SecretStore, Settings, SettingsStore, token_key  # noqa: E402
+from qvmrc.ui.settings import ControlPlane, SecretStore, Settings, SettingsStore, token_key  # noqa: E402
 from tests.support.uiloop import run, settle  # noqa: E402
 from tests.test_ui_reconnect import FakeView  # noqa: E402
 

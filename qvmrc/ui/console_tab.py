@@ -47,11 +47,11 @@ from qvmrc.errors import (
 )
 from qvmrc.rfb import events as ev
 from qvmrc.session import Session, SessionListener, SessionOptions, SessionState, backoff_delays
+from qvmrc.trust import find_saved
 from qvmrc.ui import dialogs
 from qvmrc.ui.clipboard import ClipboardSync
 from qvmrc.ui.logscrub import register_secret
 from qvmrc.ui.power import ACTIONS, PowerController, available
-from qvmrc.trust import find_saved
 from qvmrc.ui.settings import ControlPlane, SavedVM, Settings, display_url
 
 log = logging.getLogger(__name__)

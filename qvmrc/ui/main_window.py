@@ -36,12 +36,12 @@ from PySide6.QtWidgets import (
 
 from qvmrc.controlplane.client import VM
 from qvmrc.errors import QVMRCError
+from qvmrc.trust import find_saved
 from qvmrc.ui import dialogs
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget, target_for_vm, target_from_string
 from qvmrc.ui.debug_panel import ConsoleStatsSource, DebugPanel, QtLogHandler
 from qvmrc.ui.logscrub import register_secret
 from qvmrc.ui.power import ACTIONS, PowerController, available, make_client
-from qvmrc.trust import find_saved
 from qvmrc.ui.settings import (
     ControlPlane,
     SavedVM,
