@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -64,6 +65,19 @@ def _seconds(value: str) -> float:
     return n
 
 
+def _size(value: str) -> int:
+    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
+    text = value.strip().lower().removesuffix("b")
+    mult = units.get(text[-1:], 1)
+    try:
+        n = int(text[:-1] if text[-1:] in units else text) * mult
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a size (e.g. 500M, 2G)") from None
+    if n < 1024:
+        raise argparse.ArgumentTypeError(f"{value} is too small for a recording (at least 1K)")
+    return n
+
+
 def _pixel_format(value: str) -> str:
     from qvmrc.rfb.pixelformat import PIXEL_FORMAT_NAMES
 
@@ -114,6 +128,8 @@ def build_parser(with_devserver: bool = True) -> argparse.ArgumentParser:
     _add_connect_options(p)
     p.add_argument("-o", "--output", required=True, metavar="F.fbs")
     p.add_argument("--duration", type=_seconds, required=True, metavar="S")
+    p.add_argument("--max-bytes", type=_size, default=2 * 1024**3, metavar="N",
+                   help="stop recording when the file would grow past N bytes (K/M/G suffixes; default 2G)")
 
     p = sub.add_parser("replay", help="decode an FBS recording as fast as possible")
     p.add_argument("recording", metavar="F.fbs")
@@ -378,15 +394,19 @@ async def cmd_record(args: argparse.Namespace) -> int:
     url, extra = await resolve(args)
     session = Session(url, _options(args, extra))
     try:
-        session.start_recording(args.output)
+        session.start_recording(args.output, max_bytes=args.max_bytes)
     except OSError as e:
         raise QVMRCError(f"cannot write {args.output}: {e.strerror or e}") from None
 
     async def record_for() -> None:
         await session.wait_connected()
-        await asyncio.sleep(args.duration)
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(session.recording_ended.wait(), args.duration)
 
     await _run_session_until(session, record_for(), args.timeout + args.duration, "the recording to finish")
+    if session.recording_capped:
+        sys.stderr.write(f"qvmrc: warning: the recording stopped at its size cap ({args.max_bytes} bytes); "
+                         f"{args.output} is complete up to there\n")
     return 0
 
 

@@ -18,6 +18,7 @@ from websockets.typing import Subprotocol
 from qvmrc import safejson
 from qvmrc.errors import ConnectionClosed, ConsoleUnavailable, TransportError
 from qvmrc.redact import redact_url
+from qvmrc.transport.wsfaults import PING_INTERVAL, PING_TIMEOUT, FailFastConnection, closed_reason
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +51,18 @@ class WebSocketTransport:
 
     @classmethod
     async def open(cls, url: str, *, headers: Mapping[str, str] | None = None,
-                   ssl: ssl_module.SSLContext | None = None, timeout: float = 15.0) -> WebSocketTransport:
+                   ssl: ssl_module.SSLContext | None = None, timeout: float = 15.0,
+                   ping_interval: float | None = PING_INTERVAL,
+                   ping_timeout: float | None = PING_TIMEOUT) -> WebSocketTransport:
         kwargs: dict[str, object] = {}
         if url.startswith("wss://"):
             kwargs["ssl"] = ssl if ssl is not None else ssl_module.create_default_context()
         try:
             ws = await connect(
                 url, subprotocols=[Subprotocol("binary")], additional_headers=dict(headers or {}),
-                compression=None, open_timeout=timeout, ping_interval=None, close_timeout=2,
+                compression=None, open_timeout=timeout, close_timeout=2,
                 max_size=MAX_FRAME, max_queue=64, **kwargs,  # type: ignore[arg-type]
+                ping_interval=ping_interval, ping_timeout=ping_timeout, create_connection=FailFastConnection,
             )
         except websockets.exceptions.InvalidStatus as e:
             raise _refusal(e.response.status_code, bytes(e.response.body or b"")) from None
@@ -80,7 +84,7 @@ class WebSocketTransport:
             except websockets.exceptions.ConnectionClosedOK:
                 raise ConnectionClosed("the console proxy closed the connection") from None
             except websockets.exceptions.ConnectionClosed as e:
-                raise ConnectionClosed(f"console connection lost ({e})") from None
+                raise ConnectionClosed(closed_reason(e, self._ws)) from None
             if isinstance(msg, bytes):
                 return msg
             log.debug("ignoring a text frame of %d characters", len(msg))
@@ -89,7 +93,7 @@ class WebSocketTransport:
         try:
             await self._ws.send(data)
         except websockets.exceptions.ConnectionClosed as e:
-            raise ConnectionClosed(f"console connection lost ({e})") from None
+            raise ConnectionClosed(closed_reason(e, self._ws)) from None
 
     async def close(self) -> None:
         await self._ws.close()
