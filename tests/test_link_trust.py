@@ -135,6 +135,8 @@ def test_always_allow_saves_the_control_plane_and_its_next_links_open_unasked(qt
         assert tab is not None and tab.clipboard.enabled
         [cp] = w.settings.control_planes
         assert cp.url == "https://evil.example:8443"
+        assert [(v.id, v.name) for v in cp.vms] == [("vm-9", "Payroll DB")]  # in the sidebar now
+        assert w.vm_item(cp.id, "vm-9") is not None
         saved = json.loads((tmp_path / "settings.json").read_text())
         assert saved["control_planes"][0]["url"] == "https://evil.example:8443"
         other = w.open_string(LINK2)  # same control plane, trailing slash: no question

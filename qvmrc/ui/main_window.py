@@ -408,8 +408,7 @@ class MainWindow(QMainWindow):
 
     def remember_certificate(self, cp: ControlPlane) -> None:
         """Keep a certificate the user trusted from a console, so the next link just works."""
-        base = cp.url.rstrip("/").lower()
-        saved = next((c for c in self.settings.control_planes if c.url.rstrip("/").lower() == base), None)
+        saved = find_saved(self.settings, cp.url)
         if saved is None:
             self.settings.control_planes.append(cp)
         else:
@@ -470,7 +469,12 @@ class MainWindow(QMainWindow):
             saved = find_saved(self.settings, target.cp.url)
             if saved is None:
                 saved = target.cp
+                saved.vms.append(SavedVM(target.vm_id, name or ""))
                 self.save_control_plane(saved, target.token)
+            elif saved.find_vm(target.vm_id) is None:
+                saved.vms.append(SavedVM(target.vm_id, name or ""))
+                self.save_settings()
+                self.rebuild_tree()
             target.cp = saved
             target.trusted = True
             log.info("control plane %s is now trusted (saved)", display_url(saved.url))
