@@ -52,10 +52,10 @@ class LinkDialog(QMessageBox):
         self.setObjectName("linkConfirm")
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setInformativeText(info)
-        self.connect_button = self.addButton("Connect", QMessageBox.ButtonRole.AcceptRole)
+        self.connect_button = self.addButton("&Connect", QMessageBox.ButtonRole.AcceptRole)
         self.connect_button.setObjectName("linkConnect")
         self.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        self.always = QCheckBox("Always allow this control plane (save it)")
+        self.always = QCheckBox("&Always allow this control plane (save it)")
         self.always.setObjectName("linkAlways")
         self.setCheckBox(self.always)
         for label in self.findChildren(QLabel):  # the informative text is a label of its own
