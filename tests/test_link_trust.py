@@ -337,3 +337,14 @@ def test_add_control_plane_refuses_bad_urls_in_one_line(tmp_path, url):
     assert len(lines) == 1 and lines[0].startswith("qvmrc: error: invalid control plane URL")
     assert "pw" not in proc.stderr
     assert not (tmp_path / "settings.json").exists()
+
+
+def test_the_control_plane_dialog_keeps_passwords_out_of_the_saved_url(qtbot):
+    from qvmrc.ui.settings_dialog import ControlPlaneDialog
+
+    dlg = ControlPlaneDialog(lambda cp, token: None)
+    qtbot.addWidget(dlg)
+    dlg.url.setText("https://admin:hunter2@cp.example")
+    dlg._accept()
+    assert dlg.result() != dlg.DialogCode.Accepted.value
+    assert "Token field" in dlg.message.text()
