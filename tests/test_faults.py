@@ -207,3 +207,37 @@ def test_record_stops_cleanly_at_its_size_cap(tmp_path):
     assert (tmp_path / "capped.fbs.json").exists()
     replay = _cli(["replay", str(rec)], tmp_path)
     assert "error" not in replay.stderr and replay.returncode == 0
+
+
+def test_a_recording_in_the_app_stops_cleanly_at_its_size_cap(qtbot, loop, tmp_path):
+    pytest.importorskip("PySide6")
+    from qvmrc.session import SessionState
+    from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget
+    from qvmrc.ui.settings import Settings
+    from tests.support.uiloop import run
+    from tests.test_ui_reconnect import FakeView
+
+    rec = tmp_path / "gui.fbs"
+    notes: list[tuple[str, str]] = []
+
+    async def scenario() -> None:
+        async with DemoServer() as demo:
+            settings = Settings(preferred_encoding="raw")
+            tab = ConsoleTab(ConsoleTarget(key="d", title="demo", target=f"vnc://127.0.0.1:{demo.port}"),
+                             settings, view=FakeView())
+            qtbot.addWidget(tab)
+            tab.notification.connect(lambda title, text, _err: notes.append((title, text)))
+            tab.record_max_bytes = 100 * 1024
+            tab.start()
+            try:
+                while tab.state is not SessionState.CONNECTED:
+                    await asyncio.sleep(0.02)
+                await tab.start_recording(str(rec))
+                while not any(t == "Recording stopped" for t, _ in notes):
+                    await asyncio.sleep(0.02)
+                assert not tab.recording and tab.state is SessionState.CONNECTED
+            finally:
+                await tab.close_console()
+
+    run(loop, scenario(), timeout=GUARD)
+    assert 0 < rec.stat().st_size <= 100 * 1024 and (tmp_path / "gui.fbs.json").exists()

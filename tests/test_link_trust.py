@@ -77,11 +77,15 @@ async def _answered(w: MainWindow) -> None:
     await settle(10)
 
 
-def test_a_link_to_an_unsaved_control_plane_asks_and_cancel_opens_nothing(qtbot, loop, tmp_path):
+HOST_UI_LINK = "qvmc://connect/?url=https://evil.example:8443&vm=vm-9&name=Payroll+DB&password=pw&fullscreen=true"
+
+
+@pytest.mark.parametrize("link", [LINK, HOST_UI_LINK, LINK.replace("qvmrc://", "QVMC://")])
+def test_a_link_to_an_unsaved_control_plane_asks_and_cancel_opens_nothing(qtbot, loop, tmp_path, link):
     w = _window(qtbot, tmp_path, answer=LinkDecision.CANCEL)
 
     async def scenario() -> None:
-        assert w.open_string(LINK) is None
+        assert w.open_string(link) is None
         await _answered(w)
         assert w.link_confirmer.asked == [("https://evil.example:8443", "vm-9", "Payroll DB", True)]
         assert w.tabs.count() == 0 and not w.is_console_fullscreen

@@ -46,7 +46,14 @@ from qvmrc.errors import (
     QVMRCError,
 )
 from qvmrc.rfb import events as ev
-from qvmrc.session import Session, SessionListener, SessionOptions, SessionState, backoff_delays
+from qvmrc.session import (
+    DEFAULT_RECORD_MAX,
+    Session,
+    SessionListener,
+    SessionOptions,
+    SessionState,
+    backoff_delays,
+)
 from qvmrc.trust import find_saved
 from qvmrc.ui import dialogs
 from qvmrc.ui.clipboard import ClipboardSync
@@ -341,6 +348,7 @@ class ConsoleTab(QWidget):
         self._password: str | None = target.password
         self._record_path: str | None = None
         self._recording = False
+        self.record_max_bytes = DEFAULT_RECORD_MAX
         self._server_name = ""
         self._last_error = ""
         self._in_session = False
@@ -635,8 +643,10 @@ class ConsoleTab(QWidget):
         self.session = session
         if self._record_path:
             try:
-                session.start_recording(self._record_path)
+                session.start_recording(self._record_path, max_bytes=self.record_max_bytes)
                 self._set_recording(True)
+                if hasattr(session, "recording_ended"):
+                    asyncio.ensure_future(self._watch_recording_cap(session))
                 log.info("recording %s to %s", self.target.title, self._record_path)
             except OSError as e:
                 self.notification.emit("Recording failed", f"cannot write {self._record_path}: {e.strerror or e}",
@@ -905,6 +915,15 @@ class ConsoleTab(QWidget):
         self._record_path = path
         self.notification.emit("Recording", f"reconnecting to record from the start into {path}", False)
         await self.reconnect()
+
+    async def _watch_recording_cap(self, session: Any) -> None:
+        """The session ends a recording by itself at its size cap: show that."""
+        await session.recording_ended.wait()
+        if session is self.session and self._recording and session.recording_capped:
+            self.notification.emit("Recording stopped", f"{self._record_path} reached its size cap "
+                                   "and is complete up to there", True)
+            self._record_path = None
+            self._set_recording(False)
 
     def stop_recording(self) -> None:
         if self.session is not None and self._recording:
