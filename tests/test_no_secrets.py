@@ -225,3 +225,16 @@ def test_app_sessions_with_every_kind_of_secret_leave_none_behind(qtbot, loop, t
     for path in [*_files(out), *_files(config)]:
         if path.name != "secrets.json":
             assert_clean(str(path), path.read_bytes())
+
+
+def test_reprs_that_may_reach_a_log_hold_no_userinfo():
+    from qvmrc.controlplane.console import ConsoleEndpoint
+
+    url = f"ws://{USERINFO}@127.0.0.1:1/x"
+    assert_clean("ConsoleEndpoint repr", repr(ConsoleEndpoint(url=url, password=VNC_PASSWORD)))
+    pytest.importorskip("PySide6")
+    from qvmrc.ui.console_tab import ConsoleTarget, target_from_string
+
+    assert_clean("ConsoleTarget repr", repr(ConsoleTarget(key="k", title="t", target=url, token=TOKEN)))
+    target = target_from_string(url)
+    assert_clean("a direct target's key and title", target.key + target.title)

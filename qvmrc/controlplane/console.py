@@ -56,7 +56,7 @@ class ConsoleEndpoint:
 
     def __repr__(self) -> str:
         pw = "None" if self.password is None else "'***'"
-        return (f"ConsoleEndpoint(url={self.url!r}, password={pw}, vm_id={self.vm_id!r}, "
+        return (f"ConsoleEndpoint(url={redact_url(self.url)!r}, password={pw}, vm_id={self.vm_id!r}, "
                 f"vm_name={self.vm_name!r}, fullscreen={self.fullscreen})")
 
     __str__ = __repr__

@@ -100,7 +100,7 @@ class ConsoleTarget:
 
     key: str
     title: str
-    target: str  # ws://, wss://, vnc:// or a qvmrc:// deep link
+    target: str = field(repr=False)  # ws://, wss://, vnc:// or a qvmrc:// deep link (may hold userinfo)
     cp: ControlPlane | None = None
     vm_id: str | None = None
     fullscreen: bool = False
