@@ -251,3 +251,23 @@ def test_a_servers_failure_reason_cannot_drive_the_terminal(tmp_path):
     line = _one_error_line(proc)
     assert "go away" in line
     assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in line)
+
+
+def test_a_servers_text_is_plain_text_in_the_window(qtbot):
+    from PySide6.QtCore import Qt
+
+    from qvmrc.ui import dialogs
+    from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget
+    from qvmrc.ui.settings import Settings
+    from tests.test_ui_reconnect import FakeView
+
+    evil = '<img src="file:///etc/passwd"><a href="https://evil.example">update here</a>'
+    tab = ConsoleTab(ConsoleTarget(key="k", title="t", target="vnc://127.0.0.1:1"), Settings(), view=FakeView())
+    qtbot.addWidget(tab)
+    tab._show("Authentication failed", evil)
+    assert tab.overlay.detail.textFormat() == Qt.TextFormat.PlainText
+    assert tab.overlay.title.textFormat() == Qt.TextFormat.PlainText
+    box = dialogs.notify(tab, "Cannot open console", evil)
+    assert box.textFormat() == Qt.TextFormat.PlainText
+    box.close()
+    tab.clipboard.close()
