@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -64,6 +65,19 @@ def _seconds(value: str) -> float:
     return n
 
 
+def _size(value: str) -> int:
+    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
+    text = value.strip().lower().removesuffix("b")
+    mult = units.get(text[-1:], 1)
+    try:
+        n = int(text[:-1] if text[-1:] in units else text) * mult
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a size (e.g. 500M, 2G)") from None
+    if n < 1024:
+        raise argparse.ArgumentTypeError(f"{value} is too small for a recording (at least 1K)")
+    return n
+
+
 def _pixel_format(value: str) -> str:
     from qvmrc.rfb.pixelformat import PIXEL_FORMAT_NAMES
 
@@ -87,6 +101,8 @@ def _add_connect_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--settle", type=_seconds, default=0.0,
                    help="after the first complete frame keep applying updates for S seconds")
     p.add_argument("--insecure", action="store_true", help="do not verify TLS certificates (labs only)")
+    p.add_argument("--insecure-token", action="store_true",
+                   help="like --insecure, and send the control plane's token all the same")
     p.add_argument("--ca-file", help="trust this CA / self-signed certificate (PEM) for https/wss")
     p.add_argument("-v", "--verbose", action="store_true", help="log protocol details to stderr")
 
@@ -112,6 +128,8 @@ def build_parser(with_devserver: bool = True) -> argparse.ArgumentParser:
     _add_connect_options(p)
     p.add_argument("-o", "--output", required=True, metavar="F.fbs")
     p.add_argument("--duration", type=_seconds, required=True, metavar="S")
+    p.add_argument("--max-bytes", type=_size, default=2 * 1024**3, metavar="N",
+                   help="stop recording when the file would grow past N bytes (K/M/G suffixes; default 2G)")
 
     p = sub.add_parser("replay", help="decode an FBS recording as fast as possible")
     p.add_argument("recording", metavar="F.fbs")
@@ -119,6 +137,11 @@ def build_parser(with_devserver: bool = True) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="final.png")
     p.add_argument("--pixel-format", type=_pixel_format, default=None,
                    help="the format the recording was made with (default: from its sidecar, else rgb888)")
+
+    p = sub.add_parser("add-control-plane", help="save a control plane as trusted (its links open unasked)")
+    p.add_argument("url", metavar="URL", help="https://host[:port][/prefix]")
+    p.add_argument("--name", default="", help="the name shown in the sidebar")
+    p.add_argument("--token-env", metavar="VAR", help="save the bearer token from this environment variable")
 
     p = sub.add_parser("devserver", help="a development control plane with console proxy")
     if with_devserver:
@@ -146,13 +169,20 @@ def _env_secret(var: str | None, what: str) -> str | None:
     value = os.environ.get(var)
     if value is None:
         raise InvalidTarget(f"environment variable {var} (the {what}) is not set")
+    from qvmrc.redact import register_secret
+
+    register_secret(value)
     return value
+
+
+def _insecure(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "insecure", False) or getattr(args, "insecure_token", False))
 
 
 def _ssl_context(args: argparse.Namespace) -> Any:
     import ssl
 
-    if getattr(args, "insecure", False):
+    if _insecure(args):
         ctx = ssl.create_default_context()
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
@@ -171,25 +201,62 @@ def is_deep_link(target: str) -> bool:
 
 async def resolve(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
     """TARGET -> (console URL, session option overrides) via the control plane for deep links."""
+    from qvmrc.redact import redact_url, register_secret
+
     target: str = args.target
     password = _env_secret(args.password_env, "VNC password")
     token = _env_secret(args.token_env, "bearer token")
+    if is_deep_link(target) and token is None:
+        token = _saved_token(target)
+    if _insecure(args):
+        if token and is_deep_link(target) and not args.insecure_token:
+            raise InvalidTarget("--insecure would send the control plane's API token to a server whose "
+                                "certificate is not checked; give --insecure-token if you mean it")
+        sys.stderr.write("qvmrc: warning: TLS certificates are not verified (--insecure): anyone on the "
+                         "path can read and change this console\n")
     ssl_ctx = _ssl_context(args)
     extra: dict[str, Any] = {"password": password, "ssl": ssl_ctx}
-    lowered = target.lower()
     if is_deep_link(target):
         from qvmrc.controlplane.console import resolve_target
 
         endpoint = await resolve_target(target, token=token, password=password, timeout=args.timeout,
                                         ssl=ssl_ctx)
         extra["password"] = endpoint.password
+        register_secret(endpoint.password)
         if endpoint.ssl_context is not None:
             extra["ssl"] = endpoint.ssl_context
         return endpoint.url, extra
-    if not lowered.startswith(("ws://", "wss://", "vnc://")):
-        raise InvalidTarget(f"unsupported target {target[:80]!r}: use ws://, wss://, vnc://host:port "
-                            "or a qvmrc:// link")
+    if not target.lower().startswith(("ws://", "wss://", "vnc://")):
+        raise InvalidTarget(f"unsupported target {redact_url(target)[:80]!r}: use ws://, wss://, "
+                            "vnc://host:port or a qvmrc:// link")
+    from qvmrc.controlplane.console import check_direct_target
+
+    check_direct_target(target)
     return target, extra
+
+
+def _saved_token(link: str) -> str | None:
+    """The token saved (``add-control-plane --token-env``) for a link's control plane."""
+    from qvmrc.controlplane.deeplink import parse_deep_link
+    from qvmrc.redact import register_secret
+    from qvmrc.trust import saved_token
+
+    token = saved_token(parse_deep_link(link).base_url)
+    register_secret(token)
+    return token
+
+
+def cmd_add_control_plane(args: argparse.Namespace) -> int:
+    """Headless (no Qt): IT pre-configures a machine, tests set up a trusted control plane."""
+    from qvmrc.trust import add_control_plane
+
+    token = _env_secret(args.token_env, "bearer token")
+    try:
+        cp = add_control_plane(args.url, name=args.name, token=token)
+    except OSError as e:
+        raise QVMRCError(f"cannot save the settings: {e.strerror or e}") from None
+    print(f"saved control plane {cp.label} ({cp.url})" + (" with its token" if token else ""))
+    return 0
 
 
 def _options(args: argparse.Namespace, extra: dict[str, Any]) -> Any:
@@ -327,15 +394,19 @@ async def cmd_record(args: argparse.Namespace) -> int:
     url, extra = await resolve(args)
     session = Session(url, _options(args, extra))
     try:
-        session.start_recording(args.output)
+        session.start_recording(args.output, max_bytes=args.max_bytes)
     except OSError as e:
         raise QVMRCError(f"cannot write {args.output}: {e.strerror or e}") from None
 
     async def record_for() -> None:
         await session.wait_connected()
-        await asyncio.sleep(args.duration)
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(session.recording_ended.wait(), args.duration)
 
     await _run_session_until(session, record_for(), args.timeout + args.duration, "the recording to finish")
+    if session.recording_capped:
+        sys.stderr.write(f"qvmrc: warning: the recording stopped at its size cap ({args.max_bytes} bytes); "
+                         f"{args.output} is complete up to there\n")
     return 0
 
 
@@ -405,13 +476,22 @@ def cmd_gui(args: argparse.Namespace, demo: bool = False) -> int:
 
 
 def _setup_logging(verbose: bool) -> None:
+    from qvmrc.redact import TerminalFilter, install
+
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
                         format="qvmrc: %(levelname)s: %(message)s", stream=sys.stderr)
+    # Even with -v: websockets logs every request header (Authorization) at DEBUG.
+    logging.getLogger("websockets").setLevel(logging.INFO)
+    root = logging.getLogger()
+    install(root)
+    for handler in root.handlers:
+        if not any(isinstance(f, TerminalFilter) for f in handler.filters):
+            handler.addFilter(TerminalFilter())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"snapshot", "type", "record", "replay", "devserver", "demo", "open"}
+    commands = {"snapshot", "type", "record", "replay", "devserver", "demo", "open", "add-control-plane"}
     # `qvmrc [options] TARGET` opens the app with that console.
     first = next((a for a in argv if not a.startswith("-")), None)
     if first is not None and first not in commands and "--help" not in argv and "-h" not in argv:
@@ -426,6 +506,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_gui(args)
         if args.command == "replay":
             return cmd_replay(args)
+        if args.command == "add-control-plane":
+            return cmd_add_control_plane(args)
         if args.command == "devserver":
             from qvmrc.controlplane.devserver import run as run_devserver
 
@@ -451,5 +533,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(message: str) -> None:
-    text = " ".join(message.split()) or "unknown error"
+    from qvmrc.redact import scrubber, strip_control
+
+    text = " ".join(strip_control(scrubber().scrub(message)).split()) or "unknown error"
     sys.stderr.write(f"qvmrc: error: {text}\n")

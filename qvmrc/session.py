@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from qvmrc.errors import AuthenticationError, ConnectionClosed, QVMRCError, TransportError
+from qvmrc.redact import redact_url
 from qvmrc.rfb import events as ev
 from qvmrc.rfb.connection import RFBClient
 from qvmrc.rfb.encodings import numbers
@@ -35,6 +36,8 @@ log = logging.getLogger(__name__)
 
 # Chunks smaller than this are parsed inline: a thread hop costs more than they do.
 THREAD_THRESHOLD = 32 * 1024
+#: A recording stops here unless told otherwise (``qvmrc record --max-bytes``).
+DEFAULT_RECORD_MAX = 2 * 1024**3
 
 
 class SessionState(enum.Enum):
@@ -149,6 +152,10 @@ class Session:
         self._record_fh: IO[bytes] | None = None
         self._record_path: str | None = None
         self._record_start = 0.0
+        self._record_max = DEFAULT_RECORD_MAX
+        #: Set when a recording ends (stopped, or its size cap reached).
+        self.recording_ended = asyncio.Event()
+        self.recording_capped = False
         self._request_sent_at = 0.0
         self._closing = False
         self._connected = asyncio.Event()
@@ -258,7 +265,7 @@ class Session:
 
     @property
     def url_for_display(self) -> str:
-        return self.url.split("?", 1)[0]
+        return redact_url(self.url)
 
     async def _writer(self, transport: Transport, queue: asyncio.Queue[bytes | None]) -> None:
         while True:
@@ -284,7 +291,7 @@ class Session:
         while True:
             data = await transport.recv()
             if self._recorder is not None:
-                self._recorder.write(data, int(1000 * (time.monotonic() - self._record_start)))
+                self._record(data)
             t0 = time.perf_counter()
             if self._executor is not None and len(data) >= THREAD_THRESHOLD:
                 await loop.run_in_executor(self._executor, conn.receive_data, data)
@@ -413,13 +420,30 @@ class Session:
 
     # ------------------------------------------------------------- recording
 
-    def start_recording(self, path: str) -> None:
-        """Record every server byte from now on (FBS); call before run() for a full recording."""
+    def start_recording(self, path: str, max_bytes: int = DEFAULT_RECORD_MAX) -> None:
+        """Record every server byte from now on (FBS); call before run() for a full recording.
+
+        The file stops growing at ``max_bytes``: the recording ends there (a
+        complete, replayable file and its sidecar) while the console goes on.
+        """
         self.stop_recording()
+        self._record_max = max_bytes
+        self.recording_capped = False
+        self.recording_ended.clear()
         self._record_fh = open(path, "wb")  # noqa: SIM115 - closed in stop_recording
         self._recorder = FBSWriter(self._record_fh)
         self._record_path = path
         self._record_start = time.monotonic()
+
+    def _record(self, data: bytes) -> None:
+        assert self._recorder is not None and self._record_fh is not None
+        block = 8 + len(data) + (-len(data)) % 4
+        if self._record_fh.tell() + block > self._record_max:
+            log.info("recording stopped at its size cap of %d bytes: %s", self._record_max, self._record_path)
+            self.recording_capped = True
+            self.stop_recording()
+            return
+        self._recorder.write(data, int(1000 * (time.monotonic() - self._record_start)))
 
     def stop_recording(self) -> None:
         if self._record_fh is None:
@@ -441,6 +465,7 @@ class Session:
         write_sidecar(self._record_path, info)
         self._record_fh = None
         self._recorder = None
+        self.recording_ended.set()
 
     @property
     def recording(self) -> bool:

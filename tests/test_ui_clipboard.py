@@ -15,7 +15,9 @@ import pytest
 pytest.importorskip("PySide6")
 pytest.importorskip("qasync")
 
+from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtGui import QGuiApplication  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
 
 from qvmrc.demo.server import DemoServer  # noqa: E402
 from qvmrc.session import SessionState  # noqa: E402
@@ -38,6 +40,7 @@ class Sink:
 def _sync(qapp) -> tuple[ClipboardSync, Sink]:
     qapp.clipboard().setText("before")
     sync = ClipboardSync(qapp.clipboard())
+    sync.interacted = True  # the user has used the console (see test_link_trust for before)
     sink = Sink()
     sync.attach(sink)
     return sync, sink
@@ -97,13 +100,19 @@ def test_clipboard_round_trip_with_a_real_rfb_server(qtbot, loop):
     async def scenario() -> None:
         async with DemoServer() as demo:
             port = demo.port
-            tab = ConsoleTab(ConsoleTarget(key="demo", title="demo", target=f"vnc://127.0.0.1:{port}"),
-                             settings, view=FakeView())
+            tab = ConsoleTab(ConsoleTarget(key="demo", title="demo", target=f"vnc://127.0.0.1:{port}",
+                                           trusted=True), settings, view=FakeView())
             qtbot.addWidget(tab)
             tab.start()
             try:
                 await _until(lambda: tab.state is SessionState.CONNECTED)
-                # Connecting pushes what is on the clipboard, so a paste in the VM works at once.
+                # Nothing is shared before the user's first key or click in the console.
+                tab.session.key_event(0x7A, True)
+                tab.session.key_event(0x7A, False)
+                await _until(lambda: demo.typed_text.endswith("z"))
+                assert demo.screen.clipboard != "on the host before connecting"
+                # The first click pushes what is on the clipboard, so a paste in the VM works.
+                QTest.mouseClick(tab.view, Qt.MouseButton.LeftButton, pos=QPoint(3, 3))
                 await _until(lambda: demo.screen.clipboard == "on the host before connecting")
                 clip.setText("copied on the host")
                 await _until(lambda: demo.screen.clipboard == "copied on the host")

@@ -107,7 +107,7 @@ class FakeSession:
         self.closed = True
         self.steps.put_nowait("closed")
 
-    def start_recording(self, path: str) -> None:
+    def start_recording(self, path: str, max_bytes: int = 0) -> None:
         self.recording_to = path
 
     def stop_recording(self) -> None:

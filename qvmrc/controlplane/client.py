@@ -25,7 +25,9 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from qvmrc import safejson
 from qvmrc.errors import CertificateNotTrusted, ControlPlaneError, MaintenanceError
+from qvmrc.redact import redact_url
 
 SERVICE = "limiquantix.compute.v1.VMService"
 DEFAULT_PAGE_SIZE = 50
@@ -107,7 +109,10 @@ class ServerCertificate:
 
 
 def _text(v: Any) -> str:
-    return v if isinstance(v, str) else ("" if v is None else str(v))
+    """A scalar as text; objects and lists (possibly nested deep) are not text."""
+    if isinstance(v, str):
+        return v
+    return str(v) if isinstance(v, (int, float)) else ""
 
 
 def power_state(raw: Any) -> str:
@@ -194,6 +199,15 @@ def _aiohttp_ssl(option: SSLOption) -> ssl_module.SSLContext | bool:
     return option
 
 
+def _port(v: Any) -> int:
+    """A TCP port from JSON (number or numeric string); anything else is 0."""
+    try:
+        port = int(v or 0)
+    except (TypeError, ValueError, OverflowError):
+        return 0
+    return port if 0 < port < 65536 else 0
+
+
 # ---------------------------------------------------------------- errors
 
 
@@ -237,8 +251,8 @@ def _retry_after(value: str | None) -> float | None:
 
 def _json_or_none(body: bytes) -> Any:
     try:
-        return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        return safejson.loads(body)
+    except ValueError:  # also nesting too deep and Infinity/NaN
         return None
 
 
@@ -265,6 +279,22 @@ def error_from_response(status: int, body: bytes, headers: Mapping[str, str]) ->
     if code in _DEFAULT_MESSAGES and code != "unavailable":
         message = f"{_DEFAULT_MESSAGES[code]} ({message})"
     return ControlPlaneError(code, message, status)
+
+
+async def read_body(stream: aiohttp.StreamReader, cap: int) -> bytes | None:
+    """The whole body, however many TCP segments it comes in; None past ``cap`` bytes.
+
+    (``read(n)`` returns what has arrived so far, not n bytes: a 100 KB answer
+    in two segments would be cut at the first.)
+    """
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in stream.iter_chunked(64 * 1024):
+        size += len(chunk)
+        if size > cap:
+            return None
+        parts.append(chunk)
+    return b"".join(parts)
 
 
 # ---------------------------------------------------------------- client
@@ -326,9 +356,10 @@ class ControlPlaneClient:
         try:
             async with self._http().request(method, url, data=data, headers=hdrs,
                                             allow_redirects=False) as resp:
-                body = await resp.content.read(MAX_BODY + 1)
-                if len(body) > MAX_BODY:
-                    raise ControlPlaneError("resource_exhausted", f"the answer from {url} is too large")
+                body = await read_body(resp.content, MAX_BODY)
+                if body is None:
+                    raise ControlPlaneError("resource_exhausted",
+                                            f"the answer from {redact_url(url)} is larger than {MAX_BODY} bytes")
                 return resp.status, body, resp.headers
         except ControlPlaneError:
             raise
@@ -378,10 +409,7 @@ class ControlPlaneClient:
 
     async def get_console(self, vm_id: str) -> ConsoleInfo:
         d = await self.call("GetConsole", {"vmId": vm_id})
-        try:
-            port = int(d.get("port") or 0)
-        except (TypeError, ValueError):
-            port = 0
+        port = _port(d.get("port"))
         return ConsoleInfo(
             console_type=_text(d.get("consoleType")), host=_text(d.get("host")), port=port,
             password=_text(d.get("password")) or None, websocket_url=_text(d.get("websocketUrl")),

@@ -25,11 +25,13 @@ from qvmrc.controlplane.client import (
     ControlPlaneClient,
     SSLOption,
     _json_or_none,
+    _port,
     _text,
     error_from_response,
 )
 from qvmrc.controlplane.deeplink import DeepLink, is_deep_link, parse_deep_link
 from qvmrc.errors import ConsoleUnavailable, ControlPlaneError, InvalidTarget, MaintenanceError
+from qvmrc.redact import redact_url
 
 PREFLIGHT_HEADER = "X-Console-Preflight"
 _DIRECT_SCHEMES = ("ws", "wss", "vnc")
@@ -54,7 +56,7 @@ class ConsoleEndpoint:
 
     def __repr__(self) -> str:
         pw = "None" if self.password is None else "'***'"
-        return (f"ConsoleEndpoint(url={self.url!r}, password={pw}, vm_id={self.vm_id!r}, "
+        return (f"ConsoleEndpoint(url={redact_url(self.url)!r}, password={pw}, vm_id={self.vm_id!r}, "
                 f"vm_name={self.vm_name!r}, fullscreen={self.fullscreen})")
 
     __str__ = __repr__
@@ -93,6 +95,28 @@ def _ws_ssl(option: SSLOption) -> ssl_module.SSLContext | None:
     return None
 
 
+def check_direct_target(target: str) -> str:
+    """Check a ws://, wss:// or vnc:// TARGET before it is dialed; returns its scheme.
+
+    Raises InvalidTarget (one line, credentials redacted) for anything else,
+    including URLs ``urlsplit`` cannot take apart (``vnc://[::1``).
+    """
+    shown = redact_url(target)[:80]
+    try:
+        parts = urlsplit(target)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        raise InvalidTarget(f"malformed console address {shown!r} ({exc})") from None
+    scheme = parts.scheme.lower() if "://" in target else ""
+    if scheme not in _DIRECT_SCHEMES:
+        raise InvalidTarget(
+            f"unsupported console target {shown!r}: give ws://, wss://, vnc://host:port "
+            "or a qvmrc://connect?url=...&vmId=... link")
+    if not parts.hostname:
+        raise InvalidTarget(f"the console address {shown!r} names no host")
+    return scheme
+
+
 async def resolve_target(target: str, *, token: str | None = None, password: str | None = None,
                          timeout: float = 15.0, ssl: SSLOption = None) -> ConsoleEndpoint:
     """Resolve a TARGET to a :class:`ConsoleEndpoint`.
@@ -109,11 +133,7 @@ async def resolve_target(target: str, *, token: str | None = None, password: str
         link = parse_deep_link(target)
         async with ControlPlaneClient(link.base_url, token=token, timeout=timeout, ssl=ssl) as cp:
             return await _resolve_link(cp, link, password, ssl)
-    scheme = urlsplit(target).scheme.lower() if "://" in target else ""
-    if scheme not in _DIRECT_SCHEMES:
-        raise InvalidTarget(
-            f"unsupported console target {target[:80]!r}: give ws://, wss://, vnc://host:port "
-            "or a qvmrc://connect?url=...&vmId=... link")
+    scheme = check_direct_target(target)
     return ConsoleEndpoint(url=target, password=password,
                            ssl_context=_ws_ssl(ssl) if scheme == "wss" else None)
 
@@ -208,10 +228,7 @@ async def _resolve_host_ui(cp: ControlPlaneClient, link: DeepLink,
         raise ConsoleUnavailable("UNSUPPORTED_CONSOLE",
                                  f"the VM's console is {data.get('consoleType')}, not VNC")
     host = _text(data.get("host")).strip()
-    try:
-        port = int(data.get("port") or 0)
-    except (TypeError, ValueError):
-        port = 0
+    port = _port(data.get("port"))
     if not host or not 0 < port < 65536:
         raise ConsoleUnavailable("NO_CONSOLE", "the host did not say where the VM's VNC console listens")
     await check_routable(host, cp.base_url)

@@ -105,7 +105,10 @@ def parse_deep_link(link: str) -> DeepLink:
         raise _bad(f"the link is longer than {MAX_LINK} characters")
     if not is_deep_link(link):
         raise _bad("it must start with qvmc:// or qvmrc://")
-    parts = urlsplit(link)
+    try:
+        parts = urlsplit(link)
+    except ValueError as exc:  # e.g. "qvmrc://conn[ect?..." (an unclosed IPv6 bracket)
+        raise _bad(f"malformed link ({exc})") from None
     if parts.netloc.lower() != "connect" or parts.path not in ("", "/"):
         raise _bad("only qvmc://connect?... links are understood")
     if parts.fragment:

@@ -14,11 +14,13 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from typing import IO, Any
 
+from qvmrc import safejson
 from qvmrc.errors import ProtocolError
 from qvmrc.rfb.pixelformat import PixelFormat
 
 MAGIC = b"FBS 001.000\n"
 MAX_BLOCK = 64 * 1024 * 1024
+MAX_SIDECAR = 1024 * 1024
 _U32 = struct.Struct(">I")
 
 
@@ -70,8 +72,8 @@ def write_sidecar(path: str, info: dict[str, Any]) -> None:
 
 def read_sidecar(path: str) -> dict[str, Any] | None:
     try:
-        with open(sidecar_path(path), encoding="utf-8") as fh:
-            data = json.load(fh)
+        with open(sidecar_path(path), "rb") as fh:
+            data = safejson.loads(fh.read(MAX_SIDECAR + 1))
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as e:
@@ -86,11 +88,22 @@ def pixel_format_to_json(pf: PixelFormat) -> dict[str, Any]:
 
 
 def pixel_format_from_json(data: Any) -> PixelFormat:
+    """The sidecar's pixel format, held to what the wire could carry (u8 sizes and
+    shifts, u16 maxima): a hand-edited file gets one clear error, never a traceback."""
+    bad = ProtocolError("the recording's sidecar has an unreadable pixel format")
+    if not isinstance(data, dict):
+        raise bad
+    fields: dict[str, Any] = {}
+    for k, v in data.items():
+        if k in ("big_endian", "true_colour"):
+            fields[k] = bool(v)
+        elif isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= (0xFFFF if k.endswith("_max") else 0xFF):
+            fields[k] = v
+        else:
+            raise bad
     try:
-        fields: dict[str, Any] = {k: (bool(v) if k in ("big_endian", "true_colour") else int(v))
-                                  for k, v in data.items()}
         pf = PixelFormat(**fields)
-    except (TypeError, ValueError, AttributeError):
-        raise ProtocolError("the recording's sidecar has an unreadable pixel format") from None
+    except TypeError:
+        raise bad from None
     pf.validate()
     return pf

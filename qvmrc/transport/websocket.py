@@ -7,7 +7,6 @@ the proxy's JSON reason, which becomes a ConsoleUnavailable.
 
 from __future__ import annotations
 
-import json
 import logging
 import ssl as ssl_module
 from collections.abc import Mapping
@@ -16,24 +15,31 @@ import websockets
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
+from qvmrc import safejson
 from qvmrc.errors import ConnectionClosed, ConsoleUnavailable, TransportError
+from qvmrc.redact import redact_url
+from qvmrc.transport.wsfaults import PING_INTERVAL, PING_TIMEOUT, FailFastConnection, closed_reason
 
 log = logging.getLogger(__name__)
 
 MAX_FRAME = 64 * 1024 * 1024
 
 
+def _scalar(v: object) -> str:
+    return v if isinstance(v, str) else (str(v) if isinstance(v, (int, float)) and v else "")
+
+
 def _refusal(status: int, body: bytes) -> Exception:
     text = body[:4096].decode("utf-8", errors="replace").strip()
     try:
-        data = json.loads(text)
-    except ValueError:
+        data = safejson.loads(text)
+    except ValueError:  # also nesting too deep
         data = None
     if isinstance(data, dict) and ("code" in data or "message" in data):
-        return ConsoleUnavailable(str(data.get("code") or status), str(data.get("message") or ""),
-                                  str(data.get("details") or ""))
+        return ConsoleUnavailable(_scalar(data.get("code")) or str(status), _scalar(data.get("message")),
+                                  _scalar(data.get("details")))
     if isinstance(data, dict) and data.get("maintenance"):
-        return ConsoleUnavailable("MAINTENANCE", str(data.get("error") or "the control plane is restarting"))
+        return ConsoleUnavailable("MAINTENANCE", _scalar(data.get("error")) or "the control plane is restarting")
     short = text.splitlines()[0][:200] if text else ""
     return TransportError(f"the console proxy refused the WebSocket (HTTP {status})" + (f": {short}" if short else ""))
 
@@ -45,15 +51,18 @@ class WebSocketTransport:
 
     @classmethod
     async def open(cls, url: str, *, headers: Mapping[str, str] | None = None,
-                   ssl: ssl_module.SSLContext | None = None, timeout: float = 15.0) -> WebSocketTransport:
+                   ssl: ssl_module.SSLContext | None = None, timeout: float = 15.0,
+                   ping_interval: float | None = PING_INTERVAL,
+                   ping_timeout: float | None = PING_TIMEOUT) -> WebSocketTransport:
         kwargs: dict[str, object] = {}
         if url.startswith("wss://"):
             kwargs["ssl"] = ssl if ssl is not None else ssl_module.create_default_context()
         try:
             ws = await connect(
                 url, subprotocols=[Subprotocol("binary")], additional_headers=dict(headers or {}),
-                compression=None, open_timeout=timeout, ping_interval=None, close_timeout=2,
+                compression=None, open_timeout=timeout, close_timeout=2,
                 max_size=MAX_FRAME, max_queue=64, **kwargs,  # type: ignore[arg-type]
+                ping_interval=ping_interval, ping_timeout=ping_timeout, create_connection=FailFastConnection,
             )
         except websockets.exceptions.InvalidStatus as e:
             raise _refusal(e.response.status_code, bytes(e.response.body or b"")) from None
@@ -75,7 +84,7 @@ class WebSocketTransport:
             except websockets.exceptions.ConnectionClosedOK:
                 raise ConnectionClosed("the console proxy closed the connection") from None
             except websockets.exceptions.ConnectionClosed as e:
-                raise ConnectionClosed(f"console connection lost ({e})") from None
+                raise ConnectionClosed(closed_reason(e, self._ws)) from None
             if isinstance(msg, bytes):
                 return msg
             log.debug("ignoring a text frame of %d characters", len(msg))
@@ -84,7 +93,7 @@ class WebSocketTransport:
         try:
             await self._ws.send(data)
         except websockets.exceptions.ConnectionClosed as e:
-            raise ConnectionClosed(f"console connection lost ({e})") from None
+            raise ConnectionClosed(closed_reason(e, self._ws)) from None
 
     async def close(self) -> None:
         await self._ws.close()
@@ -92,8 +101,4 @@ class WebSocketTransport:
 
 def _safe(url: str) -> str:
     """URL without query string or credentials, for messages and logs."""
-    base = url.split("?", 1)[0]
-    if "@" in base.split("//", 1)[-1].split("/", 1)[0]:
-        scheme, rest = base.split("//", 1)
-        base = scheme + "//" + rest.split("@", 1)[1]
-    return base
+    return redact_url(url)

@@ -170,5 +170,5 @@ async def _start_demo(window: object) -> object:
     port = await server.start("127.0.0.1", int(os.environ.get("QVMRC_DEMO_PORT", "0") or 0))
     log.info("demo VM listening on vnc://127.0.0.1:%d", port)
     window.open_target(ConsoleTarget(key=DEMO_KEY, title="Demo VM",  # type: ignore[attr-defined]
-                                     target=f"vnc://127.0.0.1:{port}"))
+                                     target=f"vnc://127.0.0.1:{port}", trusted=True))
     return server

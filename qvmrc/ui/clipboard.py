@@ -3,6 +3,10 @@
 Only text, only the CLIPBOARD selection, and only while the user allows it.
 What the server sent is remembered so setting it locally is not echoed back
 to the server as if the user had copied it.
+
+Nothing moves in either direction before the user's first interaction (a key
+or a click) with the console: a console opened by a link must not read the
+local clipboard on connect, nor overwrite it, before the user has used it.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ class ClipboardSync(QObject):
         self.clipboard = clipboard or QGuiApplication.clipboard()
         self.enabled = enabled
         self.session: _CutTextSink | None = None
+        #: Set by :meth:`user_interacted`; until then nothing is sent or received.
+        self.interacted = False
         self._from_server: str | None = None
         self._last_sent: str | None = None
         self.clipboard.dataChanged.connect(self._local_changed)
@@ -47,8 +53,16 @@ class ClipboardSync(QObject):
         self._last_sent = None
 
     def push_local(self) -> None:
-        """Send the local clipboard now (on connect, so a paste in the VM works at once)."""
+        """Send the local clipboard now (on connect, so a paste in the VM works at once),
+        or at the user's first interaction if that has not happened yet."""
         self._send(self.clipboard.text())
+
+    def user_interacted(self) -> None:
+        """The user pressed a key or clicked in this console: sharing may start."""
+        if self.interacted:
+            return
+        self.interacted = True
+        self.push_local()
 
     def _local_changed(self) -> None:
         text = self.clipboard.text()
@@ -57,7 +71,7 @@ class ClipboardSync(QObject):
         self._send(text)
 
     def _send(self, text: str) -> None:
-        if not (self.enabled and text and self.session is not None and self.session.ready):
+        if not (self.enabled and self.interacted and text and self.session is not None and self.session.ready):
             return
         if len(text) > MAX_CLIPBOARD:
             log.info("clipboard not sent to the VM: %d characters is more than %d", len(text), MAX_CLIPBOARD)
@@ -70,7 +84,8 @@ class ClipboardSync(QObject):
 
     def server_text(self, text: str) -> None:
         """The VM's cut text: put it on the local clipboard."""
-        if not self.enabled:
+        if not (self.enabled and self.interacted):
+            log.debug("clipboard from the VM ignored (sharing is off or the console was not used yet)")
             return
         text = text[:MAX_CLIPBOARD]
         self._from_server = text

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -46,7 +46,15 @@ from qvmrc.errors import (
     QVMRCError,
 )
 from qvmrc.rfb import events as ev
-from qvmrc.session import Session, SessionListener, SessionOptions, SessionState, backoff_delays
+from qvmrc.session import (
+    DEFAULT_RECORD_MAX,
+    Session,
+    SessionListener,
+    SessionOptions,
+    SessionState,
+    backoff_delays,
+)
+from qvmrc.trust import find_saved
 from qvmrc.ui import dialogs
 from qvmrc.ui.clipboard import ClipboardSync
 from qvmrc.ui.logscrub import register_secret
@@ -69,6 +77,7 @@ try:
 except ImportError:  # pragma: no cover
     pass
 SCALE_LABELS = (("Fit", "fit"), ("Fill", "fill"), ("1:1", "1:1"))
+_INTERACTIONS = (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick)
 
 
 def _view_class() -> type[QWidget]:
@@ -91,12 +100,16 @@ class ConsoleTarget:
 
     key: str
     title: str
-    target: str  # ws://, wss://, vnc:// or a qvmrc:// deep link
+    target: str = field(repr=False)  # ws://, wss://, vnc:// or a qvmrc:// deep link (may hold userinfo)
     cp: ControlPlane | None = None
     vm_id: str | None = None
     fullscreen: bool = False
     password: str | None = field(default=None, repr=False)  # known VNC password (link/demo), memory only
     token: str | None = field(default=None, repr=False)
+    #: Its control plane is saved (or the user chose it): only then may the clipboard be shared.
+    trusted: bool = False
+    #: Opened by a qvmrc:// / qvmc:// link (a request from outside, see ui/linktrust.py).
+    from_link: bool = False
 
     @property
     def has_control_plane(self) -> bool:
@@ -109,7 +122,8 @@ def vm_key(base_url: str, vm_id: str) -> str:
 
 def target_for_vm(cp: ControlPlane, vm: SavedVM) -> ConsoleTarget:
     link = "qvmrc://connect?" + urlencode({"url": cp.url, "vmId": vm.id, "vmName": vm.name or vm.id})
-    return ConsoleTarget(key=vm_key(cp.url, vm.id), title=vm.label, target=link, cp=cp, vm_id=vm.id)
+    return ConsoleTarget(key=vm_key(cp.url, vm.id), title=vm.label, target=link, cp=cp, vm_id=vm.id,
+                         trusted=True)
 
 
 def target_from_string(text: str, settings: Settings | None = None) -> ConsoleTarget:
@@ -119,19 +133,21 @@ def target_from_string(text: str, settings: Settings | None = None) -> ConsoleTa
 
     if is_deep_link(text):
         link = parse_deep_link(text)  # raises InvalidTarget with one line
-        cp = None
-        if settings is not None:
-            base = link.base_url.rstrip("/").lower()
-            cp = next((c for c in settings.control_planes if c.url.rstrip("/").lower() == base), None)
+        cp = find_saved(settings, link.base_url)
+        trusted = cp is not None
         if cp is None:
             cp = ControlPlane(url=link.base_url, name=display_url(link.base_url))
         register_secret(link.password)
         return ConsoleTarget(key=vm_key(link.base_url, link.vm_id), title=link.vm_name or link.vm_id,
-                             target=text, cp=cp, vm_id=link.vm_id, fullscreen=link.fullscreen)
+                             target=text, cp=cp, vm_id=link.vm_id, fullscreen=link.fullscreen,
+                             trusted=trusted, from_link=True)
     lowered = text.lower()
     if not lowered.startswith(("ws://", "wss://", "vnc://")):
-        raise InvalidTarget(f"unsupported target {text[:80]!r}: use ws://, wss://, vnc://host:port "
-                            "or a qvmrc:// link")
+        raise InvalidTarget(f"unsupported target {display_url(text)[:80]!r}: use ws://, wss://, "
+                            "vnc://host:port or a qvmrc:// link")
+    from qvmrc.controlplane.console import check_direct_target
+
+    check_direct_target(text)
     shown = display_url(text)
     return ConsoleTarget(key=shown.lower(), title=shown.split("://", 1)[1].rstrip("/"), target=text)
 
@@ -217,6 +233,9 @@ class StateOverlay(QFrame):
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title.setWordWrap(True)
         self.detail = QLabel()
+        # Server and proxy texts land here: never let them be read as rich text.
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
         self.detail.setWordWrap(True)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -329,6 +348,7 @@ class ConsoleTab(QWidget):
         self._password: str | None = target.password
         self._record_path: str | None = None
         self._recording = False
+        self.record_max_bytes = DEFAULT_RECORD_MAX
         self._server_name = ""
         self._last_error = ""
         self._in_session = False
@@ -340,7 +360,9 @@ class ConsoleTab(QWidget):
         self.view.scale_mode = settings.scale_mode
         self.view.smooth = settings.smooth_scaling
         self.bridge = SessionBridge(self, lambda: self.session)
-        self.clipboard = ClipboardSync(enabled=settings.clipboard_sync, parent=self)
+        self.clipboard = ClipboardSync(enabled=settings.clipboard_sync and target.trusted, parent=self)
+        # The first key or click in this console lets clipboard sharing start.
+        self.view.installEventFilter(self)
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -621,8 +643,10 @@ class ConsoleTab(QWidget):
         self.session = session
         if self._record_path:
             try:
-                session.start_recording(self._record_path)
+                session.start_recording(self._record_path, max_bytes=self.record_max_bytes)
                 self._set_recording(True)
+                if hasattr(session, "recording_ended"):
+                    asyncio.ensure_future(self._watch_recording_cap(session))
                 log.info("recording %s to %s", self.target.title, self._record_path)
             except OSError as e:
                 self.notification.emit("Recording failed", f"cannot write {self._record_path}: {e.strerror or e}",
@@ -892,6 +916,15 @@ class ConsoleTab(QWidget):
         self.notification.emit("Recording", f"reconnecting to record from the start into {path}", False)
         await self.reconnect()
 
+    async def _watch_recording_cap(self, session: Any) -> None:
+        """The session ends a recording by itself at its size cap: show that."""
+        await session.recording_ended.wait()
+        if session is self.session and self._recording and session.recording_capped:
+            self.notification.emit("Recording stopped", f"{self._record_path} reached its size cap "
+                                   "and is complete up to there", True)
+            self._record_path = None
+            self._set_recording(False)
+
     def stop_recording(self) -> None:
         if self.session is not None and self._recording:
             self.session.stop_recording()
@@ -905,7 +938,17 @@ class ConsoleTab(QWidget):
     def apply_settings(self, settings: Settings) -> None:
         """Live settings apply now; encoding choices apply at the next connect."""
         self.settings = settings
-        self.clipboard.set_enabled(settings.clipboard_sync)
+        self.clipboard.set_enabled(settings.clipboard_sync and self.target.trusted)
+
+    def set_trusted(self, trusted: bool) -> None:
+        """Its control plane was saved (or removed): clipboard sharing follows."""
+        self.target.trusted = trusted
+        self.clipboard.set_enabled(self.settings.clipboard_sync and trusted)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view and event.type() in _INTERACTIONS:
+            self.clipboard.user_interacted()
+        return False
 
 
 async def _resolve(target: ConsoleTarget) -> Any:

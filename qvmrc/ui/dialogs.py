@@ -33,6 +33,7 @@ async def confirm(parent: QWidget | None, title: str, text: str, ok_text: str = 
                   informative: str = "") -> bool:
     """Ask a yes/no question; the safe answer (Cancel) is the default."""
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Cancel, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # VM names and server texts are not markup
     if informative:
         box.setInformativeText(informative)
     ok = box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)
@@ -58,6 +59,7 @@ def notify(parent: QWidget | None, title: str, text: str, error: bool = True) ->
     """A non-blocking message box (returned so tests can inspect and close it)."""
     box = QMessageBox(QMessageBox.Icon.Warning if error else QMessageBox.Icon.Information, title, text,
                       QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # error texts come from servers: never markup
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box

@@ -36,12 +36,21 @@ from PySide6.QtWidgets import (
 
 from qvmrc.controlplane.client import VM
 from qvmrc.errors import QVMRCError
+from qvmrc.trust import find_saved
 from qvmrc.ui import dialogs
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget, target_for_vm, target_from_string
 from qvmrc.ui.debug_panel import ConsoleStatsSource, DebugPanel, QtLogHandler
 from qvmrc.ui.logscrub import register_secret
 from qvmrc.ui.power import ACTIONS, PowerController, available, make_client
-from qvmrc.ui.settings import ControlPlane, SavedVM, SecretStore, Settings, SettingsStore, token_key
+from qvmrc.ui.settings import (
+    ControlPlane,
+    SavedVM,
+    SecretStore,
+    Settings,
+    SettingsStore,
+    display_url,
+    token_key,
+)
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +87,9 @@ class MainWindow(QMainWindow):
         self.store = store
         self.secrets = secrets
         self.tabs_by_key: dict[str, ConsoleTab] = {}
+        #: Links waiting for the user's yes (open_string); tests await them.
+        self.pending_links: set[asyncio.Future[ConsoleTab | None]] = set()
+        self.link_confirmer: Callable[..., Any] = _default_link_confirmer
         self.vm_states: dict[tuple[str, str], str] = {}
         self._refreshing = False
         self._fullscreen_tab: ConsoleTab | None = None
@@ -309,6 +321,9 @@ class MainWindow(QMainWindow):
         self.save_settings()
         self.rebuild_tree()
         self._refresh_soon()
+        for tab in self.tabs_by_key.values():
+            if tab.target.cp is not None and find_saved(self.settings, tab.target.cp.url) is not None:
+                tab.set_trusted(True)
         log.info("saved control plane %s with %d VMs", cp.label, len(cp.vms))
 
     async def remove_control_plane(self, cp_id: str) -> None:
@@ -393,8 +408,7 @@ class MainWindow(QMainWindow):
 
     def remember_certificate(self, cp: ControlPlane) -> None:
         """Keep a certificate the user trusted from a console, so the next link just works."""
-        base = cp.url.rstrip("/").lower()
-        saved = next((c for c in self.settings.control_planes if c.url.rstrip("/").lower() == base), None)
+        saved = find_saved(self.settings, cp.url)
         if saved is None:
             self.settings.control_planes.append(cp)
         else:
@@ -417,6 +431,13 @@ class MainWindow(QMainWindow):
 
     def open_string(self, text: str, *, token: str | None = None,
                     password: str | None = None) -> ConsoleTab | None:
+        """Open a TARGET typed by the user or handed over by a link.
+
+        Every link takes this path (argv, the desktop handler, a running
+        instance's hand-over). A link whose control plane is not saved only
+        opens after the user said yes (see :mod:`qvmrc.ui.linktrust`); then
+        this returns None and ``pending_links`` holds the question.
+        """
         try:
             target = target_from_string(text, self.settings)
         except QVMRCError as e:
@@ -428,6 +449,39 @@ class MainWindow(QMainWindow):
         if password:
             register_secret(password)
             target.password = password
+        if target.from_link and not target.trusted and target.key not in self.tabs_by_key:
+            task = asyncio.ensure_future(self._confirm_link(target))
+            self.pending_links.add(task)
+            task.add_done_callback(self.pending_links.discard)
+            return None
+        return self.open_target(target)
+
+    async def _confirm_link(self, target: ConsoleTarget) -> ConsoleTab | None:
+        from qvmrc.ui.linktrust import LinkDecision
+
+        assert target.cp is not None and target.vm_id
+        name = target.title if target.title != target.vm_id else None
+        decision = await self.link_confirmer(self, target.cp.url, target.vm_id, name, target.fullscreen)
+        if decision is LinkDecision.CANCEL:
+            log.info("link to %s on %s not opened (the user declined)", target.vm_id, display_url(target.cp.url))
+            return None
+        if decision is LinkDecision.ALWAYS:
+            saved = find_saved(self.settings, target.cp.url)
+            if saved is None:
+                saved = target.cp
+                saved.vms.append(SavedVM(target.vm_id, name or ""))
+                self.save_control_plane(saved, target.token)
+            elif saved.find_vm(target.vm_id) is None:
+                saved.vms.append(SavedVM(target.vm_id, name or ""))
+                self.save_settings()
+                self.rebuild_tree()
+            target.cp = saved
+            target.trusted = True
+            log.info("control plane %s is now trusted (saved)", display_url(saved.url))
+        existing = self.tabs_by_key.get(target.key)
+        if existing is not None:  # the same link twice while the question was open
+            self.tabs.setCurrentWidget(existing)
+            return existing
         return self.open_target(target)
 
     def open_target(self, target: ConsoleTarget) -> ConsoleTab:
@@ -650,6 +704,12 @@ class MainWindow(QMainWindow):
         self.refresh_timer.stop()
         self.save_settings()
         super().closeEvent(event)
+
+
+async def _default_link_confirmer(*args: Any) -> Any:
+    from qvmrc.ui.linktrust import confirm_link
+
+    return await confirm_link(*args)
 
 
 def apply_theme(settings: Settings) -> None:

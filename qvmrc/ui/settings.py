@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
+from qvmrc.redact import redact_url
 from qvmrc.rfb.encodings.numbers import DEFAULT_ENCODINGS, PIXEL_ENCODINGS
 
 log = logging.getLogger(__name__)
@@ -122,14 +122,8 @@ class Settings:
         return _drop_secret_keys(data)
 
 
-def display_url(url: str) -> str:
-    """A URL without user:password@, query or fragment (they may carry secrets)."""
-    try:
-        p = urlsplit(url)
-    except ValueError:
-        return "(invalid URL)"
-    netloc = p.netloc.rsplit("@", 1)[-1]
-    return urlunsplit((p.scheme, netloc, p.path, "", ""))
+#: A URL fit to show: the one redactor (qvmrc.redact), under its old name here.
+display_url = redact_url
 
 
 _SECRET_WORDS = ("token", "password", "passwd", "secret", "authorization", "cookie", "key")

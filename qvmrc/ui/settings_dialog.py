@@ -241,4 +241,9 @@ class ControlPlaneDialog(QDialog):
         if not self.url.text().strip().lower().startswith(("http://", "https://")):
             self.message.setText("The URL must start with http:// or https://")
             return
+        if "@" in self.url.text().split("//", 1)[-1].split("/", 1)[0]:
+            # settings.json is no place for a password: the token field goes to the keyring.
+            self.message.setText("Leave user name and password out of the URL; put the API token in the "
+                                 "Token field")
+            return
         self.accept()

@@ -1,0 +1,76 @@
+"""Which control planes the user trusts: the ones saved in the settings.
+
+A deep link can come from any web page, so a link whose control plane (or
+Quantix host) is not saved is a request the user confirms; a saved one is
+trusted (its links open without a question, its consoles may share the
+clipboard). ``qvmrc add-control-plane`` saves one from a script. No Qt here.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from qvmrc.controlplane.deeplink import _check_base_url
+from qvmrc.errors import InvalidTarget
+from qvmrc.ui.settings import ControlPlane, SecretStore, Settings, SettingsStore, token_key
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def base_url_key(url: str) -> tuple[str, str, int, str] | None:
+    """What makes two control plane URLs the same: scheme, host, port, path (no trailing /)."""
+    try:
+        p = urlsplit(url.strip())
+        port = p.port or _DEFAULT_PORTS.get(p.scheme.lower(), 0)
+    except ValueError:
+        return None
+    if not p.hostname:
+        return None
+    return p.scheme.lower(), p.hostname.lower().rstrip("."), port, p.path.rstrip("/")
+
+
+def find_saved(settings: Settings | None, url: str) -> ControlPlane | None:
+    """The saved control plane at ``url`` (default ports and a trailing / ignored), or None."""
+    key = base_url_key(url)
+    if settings is None or key is None:
+        return None
+    return next((c for c in settings.control_planes if base_url_key(c.url) == key), None)
+
+
+def normalise_control_plane_url(url: str) -> str:
+    """``https://host[:port][/prefix]`` checked like a link's url (no userinfo, query, fragment)."""
+    try:
+        return _check_base_url(url.strip())
+    except InvalidTarget as e:
+        raise InvalidTarget(str(e).replace("invalid console link: ", "invalid control plane URL: ")) from None
+
+
+def add_control_plane(url: str, *, name: str = "", token: str | None = None,
+                      store: SettingsStore | None = None, secrets: SecretStore | None = None) -> ControlPlane:
+    """Save a control plane as trusted (or update the saved one at that URL); returns it.
+
+    The token goes to the secret store (keyring or the 0600 file), never to settings.json.
+    """
+    base = normalise_control_plane_url(url)
+    store = store or SettingsStore()
+    settings = store.load()
+    cp = find_saved(settings, base)
+    if cp is None:
+        cp = ControlPlane(url=base, name=name)
+        settings.control_planes.append(cp)
+    elif name:
+        cp.name = name
+    if token is not None:
+        (secrets or SecretStore(store.dir)).set(token_key(cp), token)
+    store.save(settings)
+    return cp
+
+
+def saved_token(url: str, store: SettingsStore | None = None,
+                secrets: SecretStore | None = None) -> str | None:
+    """The token saved for the control plane at ``url``, if it is saved and has one."""
+    store = store or SettingsStore()
+    cp = find_saved(store.load(), url)
+    if cp is None:
+        return None
+    return (secrets or SecretStore(store.dir)).get(token_key(cp))

@@ -1,0 +1,126 @@
+"""The link question in a real window under Xvfb: the app started the way a desktop
+link handler starts it (``qvmrc LINK``), answered with real X key events.
+
+Escape opens nothing; Alt+A (always allow) then Alt+C (connect) opens the
+console and saves the control plane. Screenshots go to $QVMRC_SHOTS when set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from qvmrc.controlplane.devserver import DevServer  # noqa: E402
+from tests.test_ui_xvfb import SCREEN, _shot, _wait_for, _xdotool, xserver  # noqa: E402,F401
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = [pytest.mark.gui]
+TITLE = "Open this console?"
+
+
+@contextmanager
+def devserver_in_thread() -> Iterator[DevServer]:
+    holder: list[DevServer] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        async def main() -> None:
+            async with DevServer(demo=True) as dev:
+                holder.append(dev)
+                while not stop.is_set():
+                    await asyncio.sleep(0.05)
+
+        asyncio.run(main())
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    while not holder and t.is_alive():
+        threading.Event().wait(0.01)
+    try:
+        yield holder[0]
+    finally:
+        stop.set()
+        t.join(10)
+
+
+def _app(display: str, link: str, tmp_path: Path, name: str) -> tuple[subprocess.Popen[bytes], Path]:
+    log_path = tmp_path / f"{name}.log"
+    env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb",
+           "QVMRC_CONFIG_DIR": str(tmp_path / "config"), "PYTHONPATH": str(ROOT),
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "qvmrc", "-v", link], cwd=tmp_path, env=env,
+                                stdout=log, stderr=subprocess.STDOUT)
+    return proc, log_path
+
+
+def _question(display: str, app: subprocess.Popen[bytes], log_path: Path) -> str:
+    def found() -> list[str]:
+        if app.poll() is not None:
+            raise AssertionError(f"the app exited with {app.returncode}:\n{log_path.read_text()}")
+        try:
+            return _xdotool(display, "search", "--name", TITLE).split()
+        except subprocess.CalledProcessError:
+            return []
+
+    return str(_wait_for(found, "the link question")[0])
+
+
+def _stop(app: subprocess.Popen[bytes]) -> None:
+    app.terminate()
+    try:
+        app.wait(10)
+    except subprocess.TimeoutExpired:
+        app.kill()
+
+
+def test_the_link_question_in_a_real_window(xserver, tmp_path):  # noqa: F811
+    display = xserver
+    shots = Path(os.environ.get("QVMRC_SHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    with devserver_in_thread() as dev:
+        link = (f"qvmrc://connect?url={quote(dev.base_url, safe='')}&vmId=demo"
+                f"&vmName={quote('<b>Payroll</b> <img src=x> DB')}&fullscreen=true")
+
+        app, log_path = _app(display, link, tmp_path, "declined")
+        try:
+            win = _question(display, app, log_path)
+            img = _shot(display, shots / "link-confirm.png")
+            assert img.std() > 5  # a painted dialog, not an empty screen
+            _xdotool(display, "windowfocus", win)  # no window manager: focus it ourselves
+            _xdotool(display, "key", "Escape")
+            _wait_for(lambda: "not opened (the user declined)" in log_path.read_text(errors="replace"),
+                      "the app to note the refusal")
+            assert app.poll() is None and dev.console_sessions == 0
+        finally:
+            _stop(app)
+        assert not (tmp_path / "config" / "settings.json").exists() or dev.base_url not in \
+            (tmp_path / "config" / "settings.json").read_text()
+
+        app, log_path = _app(display, link, tmp_path, "allowed")
+        try:
+            win = _question(display, app, log_path)
+            _xdotool(display, "windowfocus", win)
+            _xdotool(display, "key", "alt+a")
+            _xdotool(display, "key", "alt+c")
+            _wait_for(lambda: "session connected" in log_path.read_text(errors="replace"),
+                      "the console to connect")
+            assert dev.console_sessions >= 1
+            settings = json.loads((tmp_path / "config" / "settings.json").read_text())
+            assert [cp["url"] for cp in settings["control_planes"]] == [dev.base_url]
+            _wait_for(lambda: bool(_shot(display, shots / "link-allowed-fullscreen.png").std() > 5),
+                      "the console to be painted")
+        finally:
+            _stop(app)
