@@ -83,6 +83,7 @@ class TLSTransport:
         # Records must reach the wire in the order TLS made them, and the
         # reader (alerts, key updates) and the writer both produce them.
         self._send_lock = asyncio.Lock()
+        self._ended = False
         version = obj.version() or "TLS"
         cipher = (obj.cipher() or ("?",))[0]
         self.description = f"{inner.description} + {version} {cipher}"
@@ -126,26 +127,30 @@ class TLSTransport:
 
     async def recv(self) -> bytes:
         while True:
+            if self._ended:
+                raise ConnectionClosed("the VNC server ended the TLS session")
             parts: list[bytes] = []
             size = 0
             try:
                 while size < READ_SIZE:
                     part = self._obj.read(READ_SIZE - size)
-                    if not part:
-                        raise ConnectionClosed("the VNC server ended the TLS session")
+                    if not part:  # close_notify: hand out what came before it first
+                        self._ended = True
+                        break
                     parts.append(part)
                     size += len(part)
             except ssl.SSLWantReadError:
                 pass
             except ssl.SSLZeroReturnError:
-                if not parts:
-                    raise ConnectionClosed("the VNC server ended the TLS session") from None
+                self._ended = True
             except ssl.SSLError as e:
                 raise TLSError(f"TLS error from the VNC server: {_reason(e)}") from None
             if self._out.pending:
                 await self._flush()
             if parts:
                 return b"".join(parts)
+            if self._ended:
+                continue
             self._in.write(await self._inner.recv())
 
     async def send(self, data: bytes) -> None:
