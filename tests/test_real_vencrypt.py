@@ -152,3 +152,24 @@ def test_wrong_password_inside_tls_is_an_authentication_error(certs, tmp_path, m
         rc, _ = snapshot(tmp_path, srv.url, "--password-env", "QVMRC_TEST_PW", "--timeout", "10")
     line = one_error_line(capsys)
     assert rc == EXIT_AUTH and "authentication failed" in line.lower()
+
+
+# ------------------------------------------------------ TigerVNC's Xvnc (GnuTLS too)
+
+
+@pytest.mark.parametrize("subtype", ["TLSNone", "X509None"])
+def test_xvnc_vencrypt_through_websockify_equals_xwd(certs, tmp_path, subtype, caplog):
+    if not servers.have("Xvnc", "xwd", "convert", "display"):
+        pytest.skip("needs Xvnc")
+    tls_dir, ca, _ = certs
+    extra = ("-SecurityTypes", subtype, "-X509Cert", str(tls_dir / "server-cert.pem"),
+             "-X509Key", str(tls_dir / "server-key.pem"))
+    caplog.set_level("INFO", logger="qvmrc")
+    with servers.xvnc(320, 240, extra=extra) as srv:
+        srv.show(servers.reference_picture(320, 240))
+        dump = srv.xwd()
+        with servers.websockify(srv.port) as url:
+            rc, got = snapshot(tmp_path, url, "--encodings", "zrle", "--vnc-ca-file", str(ca))
+    assert rc == 0
+    assert got is not None and np.array_equal(got, dump), describe_mismatch(got, dump)
+    assert f"VeNCrypt {subtype}:" in caplog.text
