@@ -211,7 +211,8 @@ async def plain_session(subtype: int, ctx: ssl.SSLContext, options: SessionOptio
 
 
 @pytest.mark.parametrize("subtype", [vc.TLS_PLAIN, vc.X509_PLAIN])
-def test_plain_subtypes_send_the_credentials_inside_tls_and_show_the_picture(certs, subtype):
+def test_plain_subtypes_send_the_credentials_inside_tls_and_show_the_picture(certs, subtype, caplog):
+    caplog.set_level("DEBUG")
     tls_dir, ca, _ = certs
     ctx = server_context("anon" if subtype == vc.TLS_PLAIN else "x509", tls_dir)
     opts = SessionOptions(username="alice", password="pässword", encodings=("raw",), vnc_ca_file=str(ca))
@@ -222,6 +223,7 @@ def test_plain_subtypes_send_the_credentials_inside_tls_and_show_the_picture(cer
     assert np.array_equal(session.framebuffer.pixels & 0xFFFFFF, PICTURE)
     assert session.stats.security_type == f"VeNCrypt {vc.SUBTYPE_NAMES[subtype]}"
     assert "TLS" in session.stats.transport
+    assert "pässword" not in caplog.text  # the secret never reaches a log
 
 
 def test_plain_with_wrong_password_is_an_authentication_error_with_the_servers_reason(certs):
