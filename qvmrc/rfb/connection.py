@@ -402,10 +402,9 @@ class RFBClient:
             usable = {t for t in self._vencrypt if t not in vencrypt.PLAIN_AUTH or self._username is not None}
             chosen = vencrypt.choose(offered, usable)
         if chosen is None:
-            x509 = bool(self._vencrypt & vencrypt.X509)
-            why = "; ".join(
-                f"{vencrypt.subtype_name(t)} {vencrypt.why_unusable(t, x509=x509, username=self._username is not None)}"
-                for t in offered)
+            x509, user = bool(self._vencrypt & vencrypt.X509), self._username is not None
+            why = "; ".join(f"{vencrypt.subtype_name(t)} {vencrypt.why_unusable(t, x509=x509, username=user)}"
+                            for t in offered)
             raise AuthenticationError(f"the server offers only VeNCrypt subtypes QVMRC cannot use here: {why}")
         self.security_subtype = chosen
         self._out += struct.pack(">I", chosen)
