@@ -227,3 +227,22 @@ def test_replay_follows_the_recorded_subtype_without_tls():
     assert not any(isinstance(e, ev.StartTLS) for e in events)
     assert any(isinstance(e, ev.Connected) for e in events)
     assert c.security_subtype == vc.TLS_NONE
+
+
+def test_random_bytes_after_choosing_vencrypt_end_only_in_typed_errors_or_waiting():
+    import random
+
+    rng = random.Random(19)
+    prefix = b"RFB 003.008\n" + bytes([1, 19])
+    for _ in range(2000):
+        tail = bytes(rng.getrandbits(8) for _ in range(rng.randrange(0, 40)))
+        if rng.random() < 0.5:  # a plausible start makes the later states reachable
+            tail = bytes([0, 2, 0, 1]) + struct.pack(">I", rng.choice(sorted(ALL))) + tail
+        c = RFBClient(password="pw", username="u", vencrypt_subtypes=ALL)
+        try:
+            c.receive_data(prefix + tail)
+        except (ProtocolError, AuthenticationError):
+            assert c.state is State.CLOSED
+            continue
+        if c.state is State.WAIT_TLS:
+            c.tls_established()
