@@ -104,6 +104,11 @@ def _add_connect_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--insecure-token", action="store_true",
                    help="like --insecure, and send the control plane's token all the same")
     p.add_argument("--ca-file", help="trust this CA / self-signed certificate (PEM) for https/wss")
+    p.add_argument("--vnc-ca-file", metavar="PEM",
+                   help="VeNCrypt X509*: the CA that signed the VNC server's own certificate")
+    p.add_argument("--vnc-server-name", metavar="NAME",
+                   help="VeNCrypt X509*: also require the VNC server's certificate to name NAME")
+    p.add_argument("--username", help="VeNCrypt TLSPlain/X509Plain: the username (password: --password-env)")
     p.add_argument("-v", "--verbose", action="store_true", help="log protocol details to stderr")
 
 
@@ -267,6 +272,7 @@ def _options(args: argparse.Namespace, extra: dict[str, Any]) -> Any:
         password=extra.get("password"), pixel_format=args.pixel_format,
         encodings=args.encodings or DEFAULT_ENCODINGS, jpeg_quality=args.jpeg_quality,
         compress_level=args.compress_level, ssl=extra.get("ssl"), timeout=args.timeout,
+        username=args.username, vnc_ca_file=args.vnc_ca_file, vnc_server_name=args.vnc_server_name,
     )
 
 
@@ -432,6 +438,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
     conn = RFBClient(password="replay", pixel_format=pf, auto_update=False)
     if isinstance(side.get("security_type"), int):
         conn.forced_security = side["security_type"]
+    if isinstance(side.get("security_subtype"), int) and side["security_subtype"]:
+        conn.forced_subtype = side["security_subtype"]
     pixels = rects = updates = 0
     seconds = 0.0
     clock = time.process_time

@@ -27,6 +27,14 @@ class TransportError(QVMRCError):
     """Could not open or use the byte pipe (DNS, refused, TLS, HTTP upgrade)."""
 
 
+class TLSError(TransportError):
+    """The TLS session inside the console stream (VeNCrypt) failed: handshake, ciphers, or the peer."""
+
+
+class ServerCertificateError(TLSError):
+    """The VNC server's certificate (VeNCrypt X509*) is not signed by the CA given, or names another host."""
+
+
 class ControlPlaneError(QVMRCError):
     """A LimiQuantix API call failed; ``code`` is the Connect error code."""
 

@@ -25,12 +25,13 @@ from typing import IO, Any
 from qvmrc.errors import AuthenticationError, ConnectionClosed, QVMRCError, TransportError
 from qvmrc.redact import redact_url
 from qvmrc.rfb import events as ev
+from qvmrc.rfb import vencrypt
 from qvmrc.rfb.connection import RFBClient
 from qvmrc.rfb.encodings import numbers
 from qvmrc.rfb.fbs import FBSWriter, pixel_format_to_json, write_sidecar
 from qvmrc.rfb.framebuffer import Framebuffer
 from qvmrc.rfb.pixelformat import PixelFormat
-from qvmrc.transport import Transport, open_transport
+from qvmrc.transport import Transport, open_transport, tls
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,12 @@ class SessionOptions:
     shared: bool = True
     #: Framebuffer padding byte set to 0xff (for views that honour alpha).
     opaque: bool = False
+    #: VeNCrypt: the username for its Plain subtypes (the password is ``password``).
+    username: str | None = None
+    #: VeNCrypt X509 subtypes: the CA (PEM) that signed the VNC server's certificate.
+    vnc_ca_file: str | None = None
+    #: VeNCrypt X509 subtypes: the name the certificate must carry (None: chain only).
+    vnc_server_name: str | None = None
 
     def __repr__(self) -> str:
         return (f"SessionOptions(pixel_format={self.pixel_format!r}, encodings={list(self.encodings)!r}, "
@@ -161,6 +168,7 @@ class Session:
         self._connected = asyncio.Event()
         self._decode_time_pending = 0.0
         self._prompting = False
+        self._tls_verified: ssl_module.SSLContext | None = None
 
     # ----------------------------------------------------------------- state
 
@@ -188,13 +196,18 @@ class Session:
         self._connected.clear()
         self._set_state(SessionState.CONNECTING, self.url_for_display)
         opts = self.options
-        self.conn = RFBClient(
-            password=opts.password, pixel_format=opts.pixel_format, encodings=opts.encodings,
-            jpeg_quality=opts.jpeg_quality, compress_level=opts.compress_level, shared=opts.shared,
-            opaque=opts.opaque,
-        )
         writer: asyncio.Task[None] | None = None
         try:
+            subtypes: set[int] = set(vencrypt.ANONYMOUS) if tls.anonymous_tls_available() else set()
+            self._tls_verified = None
+            if opts.vnc_ca_file:
+                self._tls_verified = tls.verified_context(opts.vnc_ca_file, opts.vnc_server_name)
+                subtypes |= vencrypt.X509
+            self.conn = RFBClient(
+                password=opts.password, pixel_format=opts.pixel_format, encodings=opts.encodings,
+                jpeg_quality=opts.jpeg_quality, compress_level=opts.compress_level, shared=opts.shared,
+                opaque=opts.opaque, username=opts.username, vencrypt_subtypes=subtypes,
+            )
             self._transport = await open_transport(self.url, headers=opts.headers, ssl=opts.ssl,
                                                    timeout=opts.timeout)
             self.stats.transport = self._transport.description
@@ -278,7 +291,8 @@ class Session:
                 if more is None:
                     break
                 data += more
-            await transport.send(data)
+            # The transport may have become TLS since (VeNCrypt).
+            await (self._transport or transport).send(data)
 
     def _send(self, data: bytes) -> None:
         if data and self._outq is not None:
@@ -289,7 +303,7 @@ class Session:
         assert conn is not None
         loop = asyncio.get_running_loop()
         while True:
-            data = await transport.recv()
+            data = await (self._transport or transport).recv()
             if self._recorder is not None:
                 self._record(data)
             t0 = time.perf_counter()
@@ -346,6 +360,8 @@ class Session:
             self._send(self.conn.data_to_send())
             for later in self.conn.next_events():
                 await self._dispatch(later)
+        elif isinstance(event, ev.StartTLS):
+            await self._start_tls(event)
         elif isinstance(event, ev.DesktopResized):
             lst.desktop_resized(event.width, event.height)
         elif isinstance(event, ev.CursorShape):
@@ -362,6 +378,24 @@ class Session:
             lst.name_changed(event.name)
         elif isinstance(event, ev.ExtendedKeyEventsEnabled):
             log.info("server acknowledged QEMU extended key events: keys go as scancodes")
+
+    async def _start_tls(self, event: ev.StartTLS) -> None:
+        """VeNCrypt: wrap the transport in TLS, then let the protocol go on inside it."""
+        conn, inner = self.conn, self._transport
+        assert conn is not None and inner is not None
+        if event.anonymous:
+            ctx, name = tls.anonymous_context(), None
+        else:
+            assert self._tls_verified is not None  # X509 is offered only with a CA
+            ctx, name = self._tls_verified, self.options.vnc_server_name
+        wrapped = await tls.TLSTransport.start(inner, ctx, server_hostname=name)
+        self._transport = wrapped
+        self.stats.transport = wrapped.description
+        log.info("VeNCrypt %s: %s", event.subtype, wrapped.description)
+        conn.tls_established()
+        self._send(conn.data_to_send())
+        for later in conn.next_events():
+            await self._dispatch(later)
 
     # ----------------------------------------------------------------- input
 
@@ -455,6 +489,7 @@ class Session:
             info.update({
                 "pixel_format": pixel_format_to_json(conn.pixel_format),
                 "security_type": conn.security_type,
+                "security_subtype": conn.security_subtype,
                 "width": conn.fb.width, "height": conn.fb.height,
                 "encodings": list(self.options.encodings),
                 "jpeg_quality": self.options.jpeg_quality,

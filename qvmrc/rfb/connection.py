@@ -12,14 +12,14 @@ from __future__ import annotations
 import logging
 import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from enum import Enum, auto
 
 import numpy as np
 
 from qvmrc.errors import AuthenticationError, ProtocolError
 from qvmrc.rfb import events as ev
-from qvmrc.rfb import messages
+from qvmrc.rfb import messages, vencrypt
 from qvmrc.rfb.auth import vnc_auth_response
 from qvmrc.rfb.buffer import ReadBuffer
 from qvmrc.rfb.encodings import numbers
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 SECURITY_NONE = 1
 SECURITY_VNC = 2
+SECURITY_VENCRYPT = vencrypt.SECURITY_VENCRYPT
 SECURITY_NAMES = {
     0: "Invalid", 1: "None", 2: "VNC Authentication", 5: "RA2", 6: "RA2ne", 16: "Tight",
     17: "Ultra", 18: "TLS", 19: "VeNCrypt", 20: "SASL", 21: "MD5", 22: "xvp",
@@ -60,6 +61,12 @@ class State(Enum):
     SECURITY_TYPES = auto()
     SECURITY_TYPE_33 = auto()
     VNC_CHALLENGE = auto()
+    VENCRYPT_VERSION = auto()
+    VENCRYPT_VERSION_ACK = auto()
+    VENCRYPT_SUBTYPES = auto()
+    VENCRYPT_SUBTYPE_ACK = auto()
+    WAIT_TLS = auto()
+    PLAIN_CREDENTIALS = auto()
     WAIT_PASSWORD = auto()
     SECURITY_RESULT = auto()
     FAILURE_REASON = auto()
@@ -81,6 +88,8 @@ class RFBClient:
     (keep the server's) or a :class:`PixelFormat`. ``encodings`` lists pixel
     encoding names in preference order. ``auto_update`` asks for the next
     incremental update as soon as one completes (the event-driven loop).
+    ``vencrypt_subtypes`` lists the VeNCrypt subtypes whose TLS the caller can run
+    (empty: VeNCrypt is not offered); Plain subtypes also need ``username``.
     """
 
     def __init__(
@@ -94,8 +103,13 @@ class RFBClient:
         shared: bool = True,
         auto_update: bool = True,
         opaque: bool = False,
+        username: str | None = None,
+        vencrypt_subtypes: Collection[int] = (),
     ) -> None:
         self._password = password
+        self._username = username
+        # Plain without TLS would send the password in clear: never.
+        self._vencrypt = frozenset(vencrypt_subtypes) - {vencrypt.PLAIN}
         self._want_pf = pixel_format
         for name in encodings:
             if name not in numbers.PIXEL_ENCODINGS:
@@ -115,6 +129,9 @@ class RFBClient:
         self.opaque = opaque
         #: Security type to pick when offered (replay follows the recording's sidecar).
         self.forced_security: int | None = None
+        #: VeNCrypt subtype to pick (replay); a replay of VeNCrypt skips the TLS,
+        #: as the recording holds the bytes from inside it.
+        self.forced_subtype: int | None = None
 
         self.state = State.VERSION
         self._buf = ReadBuffer()
@@ -124,6 +141,9 @@ class RFBClient:
         self.version = ""
         self.minor = 0
         self.security_type = 0
+        #: The VeNCrypt subtype in use (0 when not VeNCrypt).
+        self.security_subtype = 0
+        self._password_for = State.VNC_CHALLENGE
         self._failure_is_auth = False
         self.name = ""
         self.server_pixel_format: PixelFormat | None = None
@@ -181,9 +201,27 @@ class RFBClient:
         """Answer a :class:`PasswordRequired` event."""
         self._password = password
         if self.state is State.WAIT_PASSWORD:
-            self.state = State.VNC_CHALLENGE
+            self.state = self._password_for
+            self._run()
+
+    def tls_established(self) -> None:
+        """Answer a :class:`StartTLS` event: the TLS session is up, go on inside it.
+
+        From now on ``receive_data`` takes the decrypted bytes and
+        ``data_to_send`` gives bytes to encrypt.
+        """
+        if self.state is not State.WAIT_TLS:
+            raise RuntimeError("tls_established() without a StartTLS event")
+        self._inner_auth()
+        self._run()
+
+    def _run(self) -> None:
+        try:
             while self._step():
                 pass
+        except (ProtocolError, AuthenticationError):
+            self.state = State.CLOSED
+            raise
 
     @property
     def buffered(self) -> int:
@@ -203,6 +241,11 @@ class RFBClient:
             State.SECURITY_TYPES: self._step_security_types,
             State.SECURITY_TYPE_33: self._step_security_33,
             State.VNC_CHALLENGE: self._step_challenge,
+            State.VENCRYPT_VERSION: self._step_vencrypt_version,
+            State.VENCRYPT_VERSION_ACK: self._step_vencrypt_version_ack,
+            State.VENCRYPT_SUBTYPES: self._step_vencrypt_subtypes,
+            State.VENCRYPT_SUBTYPE_ACK: self._step_vencrypt_subtype_ack,
+            State.PLAIN_CREDENTIALS: self._step_plain,
             State.SECURITY_RESULT: self._step_security_result,
             State.FAILURE_REASON: self._step_failure_reason,
             State.SERVER_INIT: self._step_server_init,
@@ -292,6 +335,9 @@ class RFBClient:
         if self.forced_security is not None and self.forced_security in types:
             # Replaying a recording: follow the choice its client made.
             self.security_type = self.forced_security
+        elif SECURITY_VENCRYPT in types and self._vencrypt:
+            # Encrypted beats clear text, with or without a password.
+            self.security_type = SECURITY_VENCRYPT
         elif SECURITY_NONE in types:
             self.security_type = SECURITY_NONE
         elif SECURITY_VNC in types:
@@ -304,15 +350,115 @@ class RFBClient:
         self._failure_is_auth = True
         if self.security_type == SECURITY_VNC:
             self.state = State.VNC_CHALLENGE
+        elif self.security_type == SECURITY_VENCRYPT:
+            self.state = State.VENCRYPT_VERSION
         elif self.minor >= 8:
             self.state = State.SECURITY_RESULT
         else:
             self._client_init()
         return True
 
+    # ------------------------------------------------------------ VeNCrypt
+
+    def _step_vencrypt_version(self) -> bool:
+        buf = self._buf
+        if buf.available() < 2:
+            return False
+        major, minor = buf.read(2)
+        if (major, minor) < vencrypt.VERSION:
+            self._out += b"\0\0"  # "cannot support it": the server closes
+            raise AuthenticationError(
+                f"the server speaks VeNCrypt {major}.{minor}; QVMRC needs version 0.2 or later")
+        self._out += bytes(vencrypt.VERSION)
+        self.state = State.VENCRYPT_VERSION_ACK
+        return True
+
+    def _step_vencrypt_version_ack(self) -> bool:
+        if self._buf.available() < 1:
+            return False
+        if self._buf.read(1)[0] != 0:
+            raise AuthenticationError("the server refused VeNCrypt version 0.2")
+        self.state = State.VENCRYPT_SUBTYPES
+        return True
+
+    def _step_vencrypt_subtypes(self) -> bool:
+        buf = self._buf
+        if buf.available() < 1:
+            return False
+        n = buf.peek_u8()
+        if n == 0:
+            raise AuthenticationError("the server offers no VeNCrypt subtypes")
+        if n > vencrypt.MAX_SUBTYPES:
+            raise ProtocolError(f"the server lists {n} VeNCrypt subtypes")
+        if buf.available() < 1 + 4 * n:
+            return False
+        buf.skip(1)
+        offered = list(struct.unpack(f">{n}I", buf.read(4 * n)))
+        if self.forced_subtype is not None and self.forced_subtype in offered:
+            chosen: int | None = self.forced_subtype
+        elif self.forced_security == SECURITY_VENCRYPT:
+            chosen = offered[0]
+        else:
+            usable = {t for t in self._vencrypt if t not in vencrypt.PLAIN_AUTH or self._username is not None}
+            chosen = vencrypt.choose(offered, usable)
+        if chosen is None:
+            x509, user = bool(self._vencrypt & vencrypt.X509), self._username is not None
+            why = "; ".join(f"{vencrypt.subtype_name(t)} {vencrypt.why_unusable(t, x509=x509, username=user)}"
+                            for t in offered)
+            raise AuthenticationError(f"the server offers only VeNCrypt subtypes QVMRC cannot use here: {why}")
+        self.security_subtype = chosen
+        self._out += struct.pack(">I", chosen)
+        self.state = State.VENCRYPT_SUBTYPE_ACK
+        return True
+
+    def _step_vencrypt_subtype_ack(self) -> bool:
+        buf = self._buf
+        if buf.available() < 1:
+            return False
+        if buf.read(1)[0] == 0:
+            raise AuthenticationError(
+                f"the server refused VeNCrypt subtype {vencrypt.subtype_name(self.security_subtype)}")
+        if self.forced_security == SECURITY_VENCRYPT:
+            # Replay: the recording holds what came out of the TLS session.
+            self._inner_auth()
+            return True
+        if buf.available():
+            # The client speaks first in TLS: anything here is not TLS.
+            raise ProtocolError("the server sent data before the VeNCrypt TLS handshake")
+        self.state = State.WAIT_TLS
+        self._events.append(ev.StartTLS(anonymous=self.security_subtype in vencrypt.ANONYMOUS,
+                                        subtype=vencrypt.SUBTYPE_NAMES[self.security_subtype]))
+        return False
+
+    def _inner_auth(self) -> None:
+        subtype = self.security_subtype
+        if subtype in vencrypt.VNC_AUTH:
+            self.state = State.VNC_CHALLENGE
+        elif subtype in vencrypt.PLAIN_AUTH:
+            self.state = State.PLAIN_CREDENTIALS
+        else:
+            self.state = State.SECURITY_RESULT
+
+    def _step_plain(self) -> bool:
+        if self._password is None:
+            # Nothing comes from the server before the credentials: ask now.
+            self._password_for = State.PLAIN_CREDENTIALS
+            self.state = State.WAIT_PASSWORD
+            self._events.append(ev.PasswordRequired())
+            return False
+        try:
+            self._out += vencrypt.plain_credentials(self._username or "", self._password)
+        except ValueError as e:
+            raise AuthenticationError(str(e)) from None
+        self.state = State.SECURITY_RESULT
+        return True
+
+    # ------------------------------------------------------------------
+
     def _step_challenge(self) -> bool:
         if self._password is None:
             if self._buf.available() >= 16 and self.state is not State.WAIT_PASSWORD:
+                self._password_for = State.VNC_CHALLENGE
                 self.state = State.WAIT_PASSWORD
                 self._events.append(ev.PasswordRequired())
             return False
@@ -334,8 +480,9 @@ class RFBClient:
             return self._fail()
         if result == 2:
             raise AuthenticationError("authentication failed: too many attempts")
-        raise AuthenticationError("authentication failed" + (
-            ": wrong password" if self.security_type == SECURITY_VNC else ""))
+        password_used = (self.security_type == SECURITY_VNC
+                         or self.security_subtype in vencrypt.VNC_AUTH | vencrypt.PLAIN_AUTH)
+        raise AuthenticationError("authentication failed" + (": wrong password" if password_used else ""))
 
     def _client_init(self) -> None:
         self._failure_is_auth = False
@@ -378,10 +525,16 @@ class RFBClient:
         self.state = State.NORMAL
         self._events.append(ev.Connected(
             width=w, height=h, name=self.name, version=self.version,
-            security_type=SECURITY_NAMES.get(self.security_type, str(self.security_type)),
+            security_type=self._security_description(),
             server_pixel_format=server_pf, pixel_format=pf,
         ))
         return True
+
+    def _security_description(self) -> str:
+        name = SECURITY_NAMES.get(self.security_type, str(self.security_type))
+        if self.security_subtype:
+            name += f" {vencrypt.SUBTYPE_NAMES.get(self.security_subtype, str(self.security_subtype))}"
+        return name
 
     def _set_pixel_format(self, pf: PixelFormat) -> None:
         self.pixel_format = pf

@@ -15,6 +15,18 @@ class PasswordRequired:
 
 
 @dataclass(frozen=True)
+class StartTLS:
+    """VeNCrypt agreed on a subtype: run the TLS handshake now, then call ``tls_established``.
+
+    ``anonymous`` TLS (TLSNone/TLSVnc/TLSPlain) has no server certificate;
+    otherwise (X509*) the certificate must be verified.
+    """
+
+    anonymous: bool
+    subtype: str
+
+
+@dataclass(frozen=True)
 class Connected:
     """ServerInit arrived; the session is ready for input and updates."""
 
@@ -93,6 +105,6 @@ class ColourMapChanged:
     count: int
 
 
-Event = (PasswordRequired | Connected | FramebufferUpdated | DesktopResized | DesktopNameChanged
+Event = (PasswordRequired | StartTLS | Connected | FramebufferUpdated | DesktopResized | DesktopNameChanged
          | CursorShape | PointerModeChanged | ExtendedKeyEventsEnabled | Bell | ServerCutText
          | ColourMapChanged)

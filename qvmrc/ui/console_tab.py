@@ -44,6 +44,7 @@ from qvmrc.errors import (
     ConsoleUnavailable,
     InvalidTarget,
     QVMRCError,
+    ServerCertificateError,
 )
 from qvmrc.rfb import events as ev
 from qvmrc.session import (
@@ -636,6 +637,7 @@ class ConsoleTab(QWidget):
             password=password, encodings=self.settings.encodings(),
             jpeg_quality=self.settings.jpeg_quality, compress_level=self.settings.compress_level,
             ssl=getattr(endpoint, "ssl_context", None),
+            vnc_ca_file=self.settings.vnc_ca_file or None, username=self.settings.vnc_username or None,
             # The decode thread sets the padding byte; the view then never
             # writes into the framebuffer (see ConsoleView.force_opaque).
             opaque=True)
@@ -662,6 +664,11 @@ class ConsoleTab(QWidget):
             self._in_session = False
             self._after_session()
             return await self._auth_failed(e)
+        except (InvalidTarget, ServerCertificateError) as e:
+            # A bad VNC CA file or an untrusted VNC certificate: retrying won't help.
+            self._in_session = False
+            self._after_session()
+            return await self._fatal(e)
         except QVMRCError as e:
             err = e
         self._in_session = False

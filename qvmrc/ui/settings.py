@@ -95,6 +95,10 @@ class Settings:
     theme_follows_os: bool = True
     theme: str = "light"  # used when not following the OS
     show_sidebar: bool = True
+    # VeNCrypt: the CA (PEM) that signed the hypervisors' VNC certificates, and
+    # the username for its Plain subtypes. Public, not secrets.
+    vnc_ca_file: str = ""
+    vnc_username: str = ""
     control_planes: list[ControlPlane] = field(default_factory=list)
 
     def encodings(self) -> tuple[str, ...]:
@@ -167,6 +171,8 @@ _CHECKS: dict[str, Any] = {
     "theme_follows_os": lambda v: v if isinstance(v, bool) else _bad(),
     "theme": lambda v: v if v in THEMES else _bad(),
     "show_sidebar": lambda v: v if isinstance(v, bool) else _bad(),
+    "vnc_ca_file": lambda v: v if isinstance(v, str) and len(v) < 4096 else _bad(),
+    "vnc_username": lambda v: v if isinstance(v, str) and len(v) < 256 else _bad(),
 }
 
 

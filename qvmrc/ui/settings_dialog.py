@@ -84,6 +84,13 @@ class SettingsDialog(QDialog):
         self.follow_os.toggled.connect(lambda on: self.theme.setEnabled(not on))
         form.addRow("", self.follow_os)
         form.addRow("Theme:", self.theme)
+        self.vnc_ca = QLineEdit(settings.vnc_ca_file)
+        self.vnc_ca.setPlaceholderText("PEM file (only for VeNCrypt X509 consoles)")
+        self.vnc_ca.setToolTip("The CA that signed the hypervisors' VNC certificates (QEMU tls-creds-x509)")
+        form.addRow("VNC CA certificate:", self.vnc_ca)
+        self.vnc_user = QLineEdit(settings.vnc_username)
+        self.vnc_user.setPlaceholderText("only for VeNCrypt Plain consoles")
+        form.addRow("VNC username:", self.vnc_user)
         note = QLabel("Encoding, quality and compression apply when a console next connects.")
         note.setWordWrap(True)
         note.setStyleSheet("color: palette(mid);")
@@ -106,6 +113,8 @@ class SettingsDialog(QDialog):
         s.clipboard_sync = self.clipboard.isChecked()
         s.theme_follows_os = self.follow_os.isChecked()
         s.theme = self.theme.currentData()
+        s.vnc_ca_file = self.vnc_ca.text().strip()
+        s.vnc_username = self.vnc_user.text().strip()
         return s
 
 

@@ -148,9 +148,86 @@ class QemuServer:
         _stop(self.proc)
 
 
+# RFC 7919's ffdhe2048 group: QEMU's GnuTLS reads DH parameters from dh-params.pem
+# and would otherwise generate 2048-bit ones at start (slow).
+_FFDHE2048 = int(
+    "FFFFFFFFFFFFFFFFADF85458A2BB4A9AAFDC5620273D3CF1D8B9C583CE2D3695A9E13641146433FBCC939DCE"
+    "249B3EF97D2FE363630C75D8F681B202AEC4617AD3DF1ED5D5FD65612433F51F5F066ED0856365553DED1AF3"
+    "B557135E7F57C935984F0C70E0E68B77E2A689DAF3EFE8721DF158A136ADE73530ACCA4F483A797ABC0AB182"
+    "B324FB61D108A94BB2C8E3FBB96ADAB760D7F4681D4F42A3DE394DF4AE56EDE76372BB190B07A7C8EE0A6D70"
+    "9E02FCE1CDF7E2ECC03404CD28342F619172FE9CE98583FF8E4F1232EEF28183C3FE3B1B4C6FAD733BB5FCBC"
+    "2EC22005C58EF1837D1683B2C6F34A26C1B2EFFA886B423861285C97FFFFFFFFFFFFFFFF", 16)
+
+
+def _der(tag: int, body: bytes) -> bytes:
+    n = len(body)
+    length = bytes([n]) if n < 128 else bytes([0x80 | ((n.bit_length() + 7) // 8)]) + n.to_bytes(
+        (n.bit_length() + 7) // 8, "big")
+    return bytes([tag]) + length + body
+
+
+def dh_params_pem() -> bytes:
+    """PKCS#3 DHParameter (prime, generator 2) as PEM, written by hand (the group is fixed)."""
+    import base64
+
+    def integer(v: int) -> bytes:
+        return _der(0x02, v.to_bytes(v.bit_length() // 8 + 1, "big"))
+
+    b64 = base64.b64encode(_der(0x30, integer(_FFDHE2048) + integer(2))).decode()
+    lines = [b64[i : i + 64] for i in range(0, len(b64), 64)]
+    return ("-----BEGIN DH PARAMETERS-----\n" + "\n".join(lines) + "\n-----END DH PARAMETERS-----\n").encode()
+
+
+def vnc_certificates(directory: Path, server_name: str = "hypervisor.test",
+                     ca_name: str = "QVMRC test VNC CA") -> Path:
+    """A CA and a server certificate signed by it, laid out as QEMU's tls-creds-x509 wants
+    (ca-cert.pem, server-cert.pem, server-key.pem, dh-params.pem). Returns the CA's path."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    directory.mkdir(parents=True, exist_ok=True)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ca_subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, ca_name)])
+    ca = (x509.CertificateBuilder().subject_name(ca_subject).issuer_name(ca_subject)
+          .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+          .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
+                                       data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                                       crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    cert = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, server_name)]))
+            .issuer_name(ca_subject).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=True,
+                                         data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                                         crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(server_name)]), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    pem = serialization.Encoding.PEM
+    (directory / "ca-cert.pem").write_bytes(ca.public_bytes(pem))
+    (directory / "server-cert.pem").write_bytes(cert.public_bytes(pem))
+    (directory / "server-key.pem").write_bytes(key.private_bytes(
+        pem, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()))
+    (directory / "dh-params.pem").write_bytes(dh_params_pem())
+    return directory / "ca-cert.pem"
+
+
 @contextlib.contextmanager
 def qemu(*, width: int = 1024, height: int = 768, websocket: bool = False, password: str | None = None,
-         lossy: bool = False, still: bool = True) -> Iterator[QemuServer]:
+         lossy: bool = False, still: bool = True, tls: str | None = None,
+         tls_dir: Path | None = None) -> Iterator[QemuServer]:
+    """``tls``: "x509" (VeNCrypt X509None/X509Vnc; certificates from ``tls_dir``, see
+    vnc_certificates) or "anon" (TLSNone/TLSVnc, anonymous DH)."""
     workdir = Path(tempfile.mkdtemp(prefix="qvmrc-qemu-"))
     port = free_port()
     display = port - 5900
@@ -165,8 +242,21 @@ def qemu(*, width: int = 1024, height: int = 768, websocket: bool = False, passw
         vnc += ",password=on"
     if lossy:
         vnc += ",lossy=on"
+    tls_object: list[str] = []
+    if tls == "x509":
+        assert tls_dir is not None, "vnc_certificates(tls_dir) first"
+        tls_object = ["-object", f"tls-creds-x509,id=tls0,dir={tls_dir},endpoint=server,verify-peer=no"]
+    elif tls == "anon":
+        anon_dir = workdir / "anon"
+        anon_dir.mkdir()
+        (anon_dir / "dh-params.pem").write_bytes(dh_params_pem())
+        tls_object = ["-object", f"tls-creds-anon,id=tls0,dir={anon_dir},endpoint=server"]
+    elif tls is not None:
+        raise ValueError(f"tls must be 'x509' or 'anon', not {tls!r}")
+    if tls_object:
+        vnc += ",tls-creds=tls0"
     qmp_path = str(workdir / "qmp.sock")
-    cmd = ["qemu-system-x86_64", "-nodefaults", "-vga", "std", "-display", "none", "-m", "32",
+    cmd = ["qemu-system-x86_64", "-nodefaults", "-vga", "std", "-display", "none", "-m", "32", *tls_object,
            "-vnc", vnc, "-qmp", f"unix:{qmp_path},server,nowait", "-no-reboot"]
     if still:
         cmd += ["-drive", f"file={build_guest(workdir, width, height)},format=raw,if=ide"]
