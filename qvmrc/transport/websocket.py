@@ -48,7 +48,11 @@ class WebSocketTransport:
                    ssl: ssl_module.SSLContext | None = None, timeout: float = 15.0) -> WebSocketTransport:
         kwargs: dict[str, object] = {}
         if url.startswith("wss://"):
-            kwargs["ssl"] = ssl if ssl is not None else ssl_module.create_default_context()
+            if ssl is None:
+                from qvmrc.tls import system_context  # the OS's trust store (truststore)
+
+                ssl = system_context()
+            kwargs["ssl"] = ssl
         try:
             ws = await connect(
                 url, subprotocols=[Subprotocol("binary")], additional_headers=dict(headers or {}),

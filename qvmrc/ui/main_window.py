@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from qvmrc.controlplane.client import VM
 from qvmrc.errors import QVMRCError
 from qvmrc.ui import dialogs
+from qvmrc.ui import help as help_dialogs
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget, target_for_vm, target_from_string
 from qvmrc.ui.debug_panel import ConsoleStatsSource, DebugPanel, QtLogHandler
 from qvmrc.ui.logscrub import register_secret
@@ -530,6 +531,7 @@ class MainWindow(QMainWindow):
         debug.setShortcut(QKeySequence("Ctrl+Shift+D"))
         view.addAction(debug)
         help_menu = mb.addMenu("&Help")
+        help_menu.addAction("&Keyboard shortcuts", lambda: help_dialogs.show_shortcuts(self))
         help_menu.addAction("&About QVMRC", self._about)
 
     def set_sidebar_visible(self, on: bool) -> None:
@@ -573,10 +575,7 @@ class MainWindow(QMainWindow):
         log.info("preferences saved")
 
     def _about(self) -> None:
-        from qvmrc import __version__
-
-        dialogs.notify(self, "About QVMRC", f"QVMRC {__version__}\nConsole for LimiQuantix virtual machines.",
-                       error=False)
+        help_dialogs.show_about(self)
 
     def notify(self, title: str, text: str, error: bool = False) -> None:
         self.statusBar().showMessage(f"{title}: {text}", 10_000)
