@@ -26,7 +26,9 @@ def launcher_argv() -> list[str]:
     script; anything else (a source checkout) runs ``python -m qvmrc``.
     """
     if getattr(sys, "frozen", False):
-        return [os.path.abspath(sys.executable)]
+        exe = Path(sys.executable).absolute()
+        windowed = exe.with_name("qvmrcw.exe")  # Windows: links must not open a console window
+        return [str(windowed if sys.platform == "win32" and windowed.is_file() else exe)]
     argv0 = sys.argv[0] if sys.argv else ""
     if argv0 and Path(argv0).name.lower() in ("qvmrc", "qvmrc.exe") and Path(argv0).is_file():
         return [os.path.abspath(argv0)]
