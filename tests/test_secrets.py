@@ -156,6 +156,9 @@ def test_the_app_asks_where_tokens_go_and_remembers_a_file(qtbot, loop, tmp_path
 # ------------------------------------------------------ no secret leaks
 
 
+# ListVMs through aiohttp under qasync leaves this warning behind (seen with the
+# real client only; not about secrets): kept out of this test's output.
+@pytest.mark.filterwarnings("ignore:coroutine 'ClientRequest.write_bytes' was never awaited")
 def test_a_session_leaves_neither_token_nor_vnc_password_in_any_file_or_log(
         qtbot, loop, tmp_path: Path, memory_keyring: MemoryKeyring, monkeypatch) -> None:
     from qvmrc import logfile
@@ -165,7 +168,7 @@ def test_a_session_leaves_neither_token_nor_vnc_password_in_any_file_or_log(
     from qvmrc.ui.debug_panel import QtLogHandler
     from qvmrc.ui.help import about_text
     from qvmrc.ui.main_window import MainWindow
-    from tests.support.uiloop import run, until
+    from tests.support.uiloop import run, settle, until
 
     monkeypatch.setenv("QVMRC_CONFIG_DIR", str(tmp_path / "config"))
     srv = DevServer([], token=TOKEN, demo=True, demo_password=VNC_PASSWORD)
@@ -198,6 +201,7 @@ def test_a_session_leaves_neither_token_nor_vnc_password_in_any_file_or_log(
         tab.stop_recording()
         diagnostics = window.debug_panel.diagnostics()
         run(loop, window.close_all())
+        run(loop, settle(50))  # let the closed console's requests finish before the server goes
         window.save_settings()
         logging.getLogger("qvmrc.test").debug("end of session")
     finally:
