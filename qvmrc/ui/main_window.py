@@ -566,6 +566,8 @@ class MainWindow(QMainWindow):
     def apply_settings(self, new: Settings) -> None:
         new.control_planes = self.settings.control_planes
         new.show_sidebar = self.settings.show_sidebar
+        for kept in ("link_handler_asked", "legacy_imported", "secret_storage"):  # answered meanwhile
+            setattr(new, kept, getattr(self.settings, kept))
         for k, v in vars(new).items():
             setattr(self.settings, k, v)
         self.save_settings()
