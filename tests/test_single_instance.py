@@ -209,3 +209,26 @@ def test_two_processes_saving_settings_never_leave_a_broken_file(tmp_path: Path)
     store = SettingsStore(tmp_path)
     assert len(store.load().control_planes) == 1 and store.warning is None
     assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".settings.json.*"))
+
+
+def test_a_handed_over_request_opens_a_tab_or_focuses_the_open_one(qtbot, loop, tmp_path: Path) -> None:
+    from qvmrc.ui.console_tab import ConsoleTab
+    from qvmrc.ui.main_window import MainWindow
+    from qvmrc.ui.settings import Settings
+    from qvmrc.ui.single_instance import OpenRequest
+    from qvmrc.ui.startup import Startup
+    from tests.test_handlers import _never
+    from tests.test_ui_reconnect import FakeView
+
+    settings = Settings()
+    window = MainWindow(settings, None, None, auto_refresh=False,
+                        tab_factory=lambda t: ConsoleTab(t, settings, resolver=_never, view=FakeView()))
+    qtbot.addWidget(window)
+    window.showMinimized()
+    boot = Startup(window, settings, None, None)
+    boot.deliver(OpenRequest(target="vnc://127.0.0.1:5901"))
+    assert not window.isMinimized() and window.tabs.count() == 1
+    boot.deliver(OpenRequest(target="vnc://127.0.0.1:5902"))
+    assert window.tabs.count() == 2 and window.tabs.currentIndex() == 1
+    boot.deliver(OpenRequest(target="vnc://127.0.0.1:5901"))  # already open: focused, not doubled
+    assert window.tabs.count() == 2 and window.tabs.currentIndex() == 0
