@@ -365,3 +365,27 @@ async def _never(_target: Any) -> Any:
     import asyncio
 
     await asyncio.Event().wait()
+
+
+@pytest.mark.parametrize("platform,frozen,expected", [
+    ("win32", True, "qvmrcw.exe"), ("win32", False, "qvmrcw.exe"), ("linux", False, "qvmrc")])
+def test_the_handler_runs_this_install_windowed_on_windows(tmp_path: Path, monkeypatch, platform, frozen,
+                                                          expected) -> None:
+    from qvmrc import handlers
+
+    for name in ("qvmrc.exe", "qvmrcw.exe", "qvmrc", "python.exe"):
+        (tmp_path / name).write_text("")
+    monkeypatch.setattr(sys, "platform", platform)
+    monkeypatch.setattr(sys, "frozen", frozen, raising=False)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / ("qvmrc.exe" if frozen else "python.exe")))
+    monkeypatch.setattr(sys, "argv", [str(tmp_path / ("qvmrc.exe" if platform == "win32" else "qvmrc"))])
+    assert handlers.launcher_argv() == [str(tmp_path / expected)]
+
+
+def test_a_source_checkout_registers_python_dash_m(tmp_path: Path, monkeypatch) -> None:
+    from qvmrc import handlers
+
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python3"))
+    monkeypatch.setattr(sys, "argv", [str(ROOT / "qvmrc" / "__main__.py")])
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert handlers.launcher_argv() == [str(tmp_path / "python3"), "-m", "qvmrc"]

@@ -23,22 +23,31 @@ def launcher_argv() -> list[str]:
     """The absolute command that starts this QVMRC (a link is appended to it).
 
     A frozen bundle is its own executable; a pip/pipx install has a ``qvmrc``
-    script; anything else (a source checkout) runs ``python -m qvmrc``.
+    script; anything else (a source checkout) runs ``python -m qvmrc``. On
+    Windows the windowed twin (``qvmrcw.exe``) is preferred so a clicked link
+    opens no console window.
     """
+    script = _script()
+    if script is None:
+        return [os.path.abspath(sys.executable), "-m", "qvmrc"]
+    windowed = script.with_name("qvmrcw.exe")
+    if sys.platform == "win32" and windowed.is_file():
+        script = windowed
+    return [str(script)]
+
+
+def _script() -> Path | None:
+    exe = "qvmrc.exe" if sys.platform == "win32" else "qvmrc"
     if getattr(sys, "frozen", False):
-        exe = Path(sys.executable).absolute()
-        windowed = exe.with_name("qvmrcw.exe")  # Windows: links must not open a console window
-        return [str(windowed if sys.platform == "win32" and windowed.is_file() else exe)]
+        return Path(sys.executable).absolute()
     argv0 = sys.argv[0] if sys.argv else ""
     if argv0 and Path(argv0).name.lower() in ("qvmrc", "qvmrc.exe") and Path(argv0).is_file():
-        return [os.path.abspath(argv0)]
-    beside = Path(sys.executable).with_name("qvmrc.exe" if sys.platform == "win32" else "qvmrc")
+        return Path(argv0).absolute()
+    beside = Path(sys.executable).with_name(exe)
     if beside.is_file():  # the venv's / pipx's script next to its interpreter
-        return [str(beside.absolute())]
+        return beside.absolute()
     found = shutil.which("qvmrc")
-    if found:
-        return [os.path.abspath(found)]
-    return [os.path.abspath(sys.executable), "-m", "qvmrc"]
+    return Path(found).absolute() if found else None
 
 
 def register(argv: list[str] | None = None) -> list[str]:
