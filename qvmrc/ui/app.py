@@ -78,6 +78,11 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
     except ImportError as e:  # a broken install: both are dependencies of the package
         sys.stderr.write(f"qvmrc: error: the desktop app cannot load Qt ({e}); reinstall qvmrc\n")
         return 1
+    from qvmrc.ui import startup
+
+    claimed = startup.claim_instance(target, demo, token, password, new_instance)
+    if claimed is True:
+        return 0  # the running QVMRC opens it
 
     from qvmrc.ui.debug_panel import QtLogHandler
     from qvmrc.ui.main_window import MainWindow, apply_theme
@@ -88,12 +93,8 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
     if chosen:
         os.environ["QT_QPA_PLATFORM"] = chosen
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
-    from qvmrc.ui import startup
-
     links = startup.install_link_filter(app)  # macOS: a link that starts the app comes as an event
-    instance = startup.claim_instance(target, demo, token, password, new_instance)
-    if instance is True:
-        return 0  # the running QVMRC opens it
+    instance = claimed.listen() if claimed else None
     app.setApplicationName("QVMRC")
     app.setOrganizationName("LimiQuantix")
     app.setDesktopFileName("qvmrc")
@@ -130,7 +131,7 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
         sys.stderr.write(f"qvmrc: warning: {store.warning}\n")
         window.notify("Settings", store.warning, error=False)
     window.show()
-    boot = startup.Startup(window, settings, store, secrets, instance=instance or None, links=links,
+    boot = startup.Startup(window, settings, store, secrets, instance=instance, links=links,
                            start_demo=_start_demo)
     if imported:
         window.notify("Old qvmc client", imported, error=False)

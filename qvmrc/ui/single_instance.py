@@ -177,11 +177,36 @@ class InstanceServer(QObject):
         self.requestReceived.emit(request)
 
 
-def claim(config_dir: Path, request: OpenRequest, new_instance: bool = False) -> InstanceServer | None | bool:
-    """Hand ``request`` to a running instance (returns True), or become the instance.
+class Claim:
+    """This process will be the instance: holds the claim lock until :meth:`listen` ran.
 
-    Returns the listening server when this process is now the instance, None when
-    it runs without one (``new_instance``, or listening failed).
+    Split in two because handing over needs no QApplication (a later launch
+    exits before importing the window's modules or connecting to the display),
+    while listening does (the server's socket notifier needs the event loop's
+    thread). The lock keeps a launch arriving in between waiting, not racing.
+    """
+
+    def __init__(self, name: str, lock: Any) -> None:
+        self.name = name
+        self._lock = lock
+
+    def listen(self) -> InstanceServer | None:
+        try:
+            server = InstanceServer(self.name)
+            return server if server.listen() else None
+        finally:
+            self.release()
+
+    def release(self) -> None:
+        if self._lock is not None:
+            self._lock.unlock()
+            self._lock = None
+
+
+def claim(config_dir: Path, request: OpenRequest, new_instance: bool = False) -> Claim | bool | None:
+    """Hand ``request`` to a running instance (True), or claim the role (a :class:`Claim`).
+
+    None with ``new_instance``: this process runs on its own, unannounced.
     """
     if new_instance:
         return None
@@ -198,13 +223,16 @@ def claim(config_dir: Path, request: OpenRequest, new_instance: bool = False) ->
         log.warning("cannot use the config folder for the instance lock (%s)", e.strerror or e)
         lock = None
     try:
-        if hand_over(name, request):
-            return True
-        server = InstanceServer(name)
-        return server if server.listen() else None
-    finally:
+        handed = hand_over(name, request)
+    except BaseException:
         if lock is not None:
             lock.unlock()
+        raise
+    if handed:
+        if lock is not None:
+            lock.unlock()
+        return True
+    return Claim(name, lock)
 
 
 def bring_to_front(window: Any) -> None:

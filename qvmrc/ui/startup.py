@@ -26,7 +26,7 @@ from qvmrc.ui import dialogs
 from qvmrc.ui.file_open import LinkOpenFilter
 from qvmrc.ui.file_open import install as install_link_filter
 from qvmrc.ui.settings import SecretStore, Settings, SettingsStore
-from qvmrc.ui.single_instance import InstanceServer, OpenRequest, bring_to_front, claim
+from qvmrc.ui.single_instance import Claim, InstanceServer, OpenRequest, bring_to_front, claim
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +36,9 @@ __all__ = ["HANDLER_QUESTION", "Startup", "claim_instance", "install_link_filter
 
 
 def claim_instance(target: str | None, demo: bool, token: str | None, password: str | None,
-                   new_instance: bool) -> InstanceServer | bool | None:
-    """True: a running instance took the request (exit 0). Else the server (or None) to keep."""
+                   new_instance: bool) -> Claim | bool | None:
+    """True: a running instance took the request (exit 0). Else a Claim to ``listen()`` once the
+    QApplication exists (None with ``--new-instance``). Needs no QApplication itself."""
     request = OpenRequest(target=target, demo=demo, token=token, password=password)
     result = claim(config_dir(), request, new_instance)
     if result is True:
