@@ -40,12 +40,15 @@ if [[ "${QVMRC_LATEST:-}" == "1" ]]; then
   VENV=.venv-latest
   PIN=(--upgrade --upgrade-strategy eager)
 fi
-if [[ ! -x $VENV/bin/python ]]; then
+VPY=$VENV/bin/python
+[[ -x $VENV/Scripts/python.exe ]] && VPY=$VENV/Scripts/python.exe  # Windows (Git Bash: packaging/build.sh)
+if [[ ! -x $VPY ]]; then
   "$PY" -m venv "$VENV"
+  [[ -x $VENV/Scripts/python.exe ]] && VPY=$VENV/Scripts/python.exe
 fi
 stamp=$VENV/.qvmrc-installed
 if [[ ! -f $stamp || pyproject.toml -nt $stamp || constraints.txt -nt $stamp || "${QVMRC_LATEST:-}" == "1" ]]; then
-  "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q "${PIN[@]}" -e '.[test,bench,build]'
+  "$VPY" -m pip install -q --upgrade pip
+  "$VPY" -m pip install -q "${PIN[@]}" -e '.[test,bench,build]'
   touch "$stamp"
 fi
