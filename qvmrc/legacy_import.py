@@ -121,9 +121,9 @@ def import_legacy(settings: Settings, path: Path | None = None) -> ImportResult 
             settings.control_planes.append(cp)
             by_url[_url_key(url)] = cp
         vm_id = raw["vm_id"].strip()
-        name = raw.get("name") if isinstance(raw.get("name"), str) else ""
+        name = raw.get("name")
         if cp.find_vm(vm_id) is None:
-            cp.vms.append(SavedVM(vm_id, name.strip()))
+            cp.vms.append(SavedVM(vm_id, name.strip() if isinstance(name, str) else ""))
             result.vms += 1
             touched.add(cp.id)
     result.control_planes = len(touched)
@@ -133,7 +133,7 @@ def import_legacy(settings: Settings, path: Path | None = None) -> ImportResult 
         result.skipped.append("'connections' (not a list)")
 
     last = data.get("last_control_plane_url")
-    if _valid_url(last) and _url_key(last) not in by_url:
+    if isinstance(last, str) and _valid_url(last) and _url_key(last) not in by_url:
         settings.control_planes.append(ControlPlane(url=last.strip().rstrip("/")))
         result.control_planes += 1
 
