@@ -35,7 +35,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+Shift+D", "Debug panel: log, statistics, Copy diagnostics, Record session"),
     ("Click in the console", "Grab the keyboard (and the pointer when the VM's pointer is relative)"),
     ("Ctrl+Alt (press and release)", "Release the keyboard and pointer grab"),
-    ("Send keys menu", "Ctrl+Alt+Del, Ctrl+Alt+Backspace, Ctrl+Alt+F1…F12 to the VM"),
+    ("Send key (console toolbar)", "Ctrl+Alt+Del, Ctrl+Alt+Backspace, Ctrl+Alt+F1…F12 to the VM"),
     ("Double-click a VM", "Open its console in a tab (or focus the open one)"),
 )
 
