@@ -66,7 +66,7 @@ def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTy
 
 
 def run_app(target: str | None = None, demo: bool = False, *, token: str | None = None,
-            password: str | None = None) -> int:
+            password: str | None = None, new_instance: bool = False) -> int:
     """Run the window until it closes; returns the process exit code."""
     reason = _no_display_reason()
     if reason:
@@ -75,9 +75,14 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
     try:
         import qasync
         from PySide6.QtWidgets import QApplication
-    except ImportError as e:
-        sys.stderr.write(f"qvmrc: error: the desktop app needs PySide6 and qasync ({e})\n")
+    except ImportError as e:  # a broken install: both are dependencies of the package
+        sys.stderr.write(f"qvmrc: error: the desktop app cannot load Qt ({e}); reinstall qvmrc\n")
         return 1
+    from qvmrc.ui import startup
+
+    claimed = startup.claim_instance(target, demo, token, password, new_instance)
+    if claimed is True:
+        return 0  # the running QVMRC opens it
 
     from qvmrc.ui.debug_panel import QtLogHandler
     from qvmrc.ui.main_window import MainWindow, apply_theme
@@ -88,6 +93,8 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
     if chosen:
         os.environ["QT_QPA_PLATFORM"] = chosen
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    links = startup.install_link_filter(app)  # macOS: a link that starts the app comes as an event
+    instance = claimed.listen() if claimed else None
     app.setApplicationName("QVMRC")
     app.setOrganizationName("LimiQuantix")
     app.setDesktopFileName("qvmrc")
@@ -102,6 +109,9 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
 
     handler = QtLogHandler()
     _setup_logging(handler)
+    from qvmrc import logfile
+
+    logfile.install()
     if chosen:
         log.info("Wayland session: running through XWayland for keyboard grab and pointer lock "
                  "(QVMRC_NATIVE_WAYLAND=1 runs natively)")
@@ -120,7 +130,8 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
 
     store = SettingsStore()
     settings = store.load()
-    secrets = SecretStore()
+    imported = startup.prepare(settings, store)
+    secrets = SecretStore(fallback=settings.secret_storage)
     apply_theme(settings)
 
     loop = qasync.QEventLoop(app)
@@ -133,11 +144,16 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
         window.statusBar().showMessage(problem)
     _vitals = install_vitals(window)  # lives as long as this function
     window.show()
+    boot = startup.Startup(window, settings, store, secrets, instance=instance, links=links,
+                           start_demo=_start_demo)
+    if imported:
+        window.notify("Old qvmc client", imported, error=False)
 
     async def main() -> int:
         closed = asyncio.Event()
         app.lastWindowClosed.connect(closed.set)
         server = None
+        asyncio.ensure_future(boot.maybe_ask_handler())
         try:
             if demo:
                 server = await _start_demo(window)
@@ -146,6 +162,7 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
             await closed.wait()
         finally:
             await window.close_all()
+            await boot.close()
             if server is not None:
                 server.close()
                 await server.wait_closed()
@@ -159,6 +176,7 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
     finally:
         sys.excepthook = old_hook
         logging.getLogger().removeHandler(handler)
+        logfile.uninstall()
 
 
 async def _start_demo(window: object) -> object:

@@ -160,7 +160,17 @@ def versions() -> list[tuple[str, str]]:
         ("numpy", numpy.__version__),
         ("OS", f"{platform.platform()} ({platform.machine()})"),
         ("Qt platform", QGuiApplication.platformName() if QGuiApplication.instance() else "-"),
+        *_folders(),
     ]
+
+
+def _folders() -> list[tuple[str, str]]:
+    """Where support finds the whole log (the panel keeps only the last lines) and the settings."""
+    from qvmrc import logfile
+    from qvmrc.paths import config_dir, log_file
+
+    return [("Log file", str(logfile.current() or f"{log_file()} (not written by this process)")),
+            ("Config folder", str(config_dir()))]
 
 
 def build_diagnostics(settings: dict[str, Any] | None, consoles: Sequence[ConsoleStatsSource],
