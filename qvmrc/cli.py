@@ -149,6 +149,8 @@ def build_parser(with_devserver: bool = True) -> argparse.ArgumentParser:
     p.add_argument("url", metavar="URL", help="https://host[:port][/prefix]")
     p.add_argument("--name", default="", help="the name shown in the sidebar")
     p.add_argument("--token-env", metavar="VAR", help="save the bearer token from this environment variable")
+    p.add_argument("--token-file", action="store_true",
+                   help="where no system keyring works, keep tokens in a 0600 file (not encrypted)")
 
     p = sub.add_parser("devserver", help="a development control plane with console proxy")
     if with_devserver:
@@ -265,7 +267,7 @@ def cmd_add_control_plane(args: argparse.Namespace) -> int:
 
     token = _env_secret(args.token_env, "bearer token")
     try:
-        cp = add_control_plane(args.url, name=args.name, token=token)
+        cp = add_control_plane(args.url, name=args.name, token=token, token_file=args.token_file)
     except OSError as e:
         raise QVMRCError(f"cannot save the settings: {e.strerror or e}") from None
     print(f"saved control plane {cp.label} ({cp.url})" + (" with its token" if token else ""))

@@ -342,8 +342,11 @@ def test_a_file_open_event_link_opens_a_console_also_before_the_window_exists(qt
         from qvmrc.ui.console_tab import ConsoleTab
         from tests.test_ui_reconnect import FakeView
 
+        from qvmrc.ui.settings import ControlPlane
+
         opened: list[Any] = []
-        settings = Settings()
+        settings = Settings()  # the links' control plane is saved, so they open unasked
+        settings.control_planes.append(ControlPlane(url="https://cp.example", name="Lab"))
 
         def factory(target: Any) -> ConsoleTab:
             opened.append(target)
