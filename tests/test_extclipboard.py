@@ -122,6 +122,14 @@ def test_a_peek_is_answered_with_what_is_available():
     assert c.data_to_send() == NOTIFY_TEXT
 
 
+def test_a_provide_ending_in_a_sync_flush_as_tigervnc_sends_it_is_accepted():
+    z = zlib.compressobj()
+    body = z.compress(struct.pack(">I", len(UTF8_WIRE)) + UTF8_WIRE) + z.flush(zlib.Z_SYNC_FLUSH)
+    c = connected()
+    c.receive_data(QEMU_CAPS + server_msg(ec.PROVIDE | ec.TEXT, body))
+    assert c.next_events()[-1] == ev.ServerCutText(UTF8)
+
+
 def test_provided_text_that_is_not_utf8_is_read_as_the_latin1_qemu_relayed():
     c = connected()
     c.receive_data(QEMU_CAPS + server_provide(b"caf\xe9"))
@@ -199,7 +207,7 @@ def test_a_zlib_bomb_is_dropped_without_inflating_it_and_the_stream_goes_on(capl
     (b"\x10\x00", "shorter than its 4-byte flags"),
     (struct.pack(">I", ec.CAPS | ec.TEXT | ec.HTML) + struct.pack(">I", 0), "caps for 2 formats"),
     (struct.pack(">I", ec.PROVIDE | ec.TEXT) + b"not zlib", "not a valid zlib"),
-    (struct.pack(">I", ec.PROVIDE | ec.TEXT) + zlib.compress(b"\0\0\0\x09abc")[:-3], "ends inside"),
+    (struct.pack(">I", ec.PROVIDE | ec.TEXT) + zlib.compress(b"\0\0\0\x09abcdefghi")[:-6], "claims 9"),
     (struct.pack(">I", ec.PROVIDE | ec.TEXT) + zlib.compress(struct.pack(">I", 99) + b"abc"), "claims 99"),
     (struct.pack(">I", ec.PROVIDE | ec.TEXT) + zlib.compress(b"\0\0"), "no size"),
 ])
