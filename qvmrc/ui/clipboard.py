@@ -1,5 +1,8 @@
 """Clipboard sync between this machine and the VM (ClientCutText / ServerCutText).
 
+Text is a ``str`` both ways: the protocol core sends it as UTF-8 when the server
+offers Extended Clipboard and as Latin-1 otherwise.
+
 Only text, only the CLIPBOARD selection, and only while the user allows it.
 What the server sent is remembered so setting it locally is not echoed back
 to the server as if the user had copied it.
@@ -19,7 +22,7 @@ from PySide6.QtGui import QClipboard, QGuiApplication
 
 log = logging.getLogger(__name__)
 
-# RFB cut text is Latin-1 without extensions and servers cap it; a megabyte is plenty.
+# Servers cap cut text (QEMU at 1 MiB); a million characters is plenty.
 MAX_CLIPBOARD = 1 << 20
 
 
