@@ -178,6 +178,14 @@ def test_local_text_longer_than_a_server_takes_is_not_announced():
     assert c.client_cut_text("x" * (ec.MAX_SEND - 1)) == NOTIFY_TEXT
 
 
+def test_a_provide_that_would_not_compress_below_qemus_limit_carries_no_text(monkeypatch):
+    monkeypatch.setattr(ec, "MAX_SEND_MESSAGE", 40)
+    assert struct.unpack(">BxxxiI", ec.provide_text(b"short\0")[:12])[2] == ec.PROVIDE | ec.TEXT
+    big = ec.provide_text(bytes(range(32, 127)) + b"\0")
+    assert struct.unpack(">BxxxiI", big[:12])[2] == ec.PROVIDE
+    assert zlib.decompress(big[12:]) == b""
+
+
 # ------------------------------------------------------------- hostile servers
 
 def test_a_huge_length_is_refused_before_its_bytes_arrive():

@@ -44,6 +44,8 @@ MAX_DATA = 10 << 20
 #: Largest text we provide (UTF-8 with its NUL, plus the 4-byte size): QEMU inflates
 #: at most 1 MiB and drops anything longer.
 MAX_SEND = (1 << 20) - 5
+#: Largest message we send (after the length): QEMU disconnects a client above 1 MiB.
+MAX_SEND_MESSAGE = 1 << 20
 
 _CUT = struct.Struct(">Bxxxi")
 _U32 = struct.Struct(">I")
@@ -170,7 +172,10 @@ def peek() -> bytes:
 
 
 def provide_text(data: bytes | None) -> bytes:
-    """A provide of ``data`` (from :func:`encode_text`), or of no format when None."""
-    if data is None:
-        return _message(PROVIDE, zlib.compress(b""))
-    return _message(PROVIDE | TEXT, zlib.compress(_U32.pack(len(data)) + data))
+    """A provide of ``data`` (from :func:`encode_text`), or of no format when None
+    or when it would not compress below :data:`MAX_SEND_MESSAGE`."""
+    if data is not None:
+        body = zlib.compress(_U32.pack(len(data)) + data)
+        if 4 + len(body) <= MAX_SEND_MESSAGE:
+            return _message(PROVIDE | TEXT, body)
+    return _message(PROVIDE, zlib.compress(b""))
