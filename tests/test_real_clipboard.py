@@ -111,8 +111,8 @@ def test_xvnc_offers_extended_clipboard_and_utf8_goes_both_ways(xvnc_server):
             # The X client's paste makes Xvnc request the text from us while we run.
             pasted = await asyncio.to_thread(xclipboard.read, srv.env)
             assert pasted == TEXT
-            with xclipboard.owned(srv.env, "aus X: ✓ 日本"):
-                await until(lambda: "aus X: ✓ 日本" in got.texts)
+            with xclipboard.owned(srv.env, "aus X: ✓ 日本\nzwei"):
+                await until(lambda: "aus X: ✓ 日本\nzwei" in got.texts)
 
     asyncio.run(scenario())
 
@@ -128,7 +128,7 @@ def test_without_extended_clipboard_xvnc_gets_and_gives_latin1(xvnc_server):
             await s.flush()
             pasted = await asyncio.to_thread(xclipboard.read, srv.env)
             assert pasted == "? ?? ü\nzwei"
-            with xclipboard.owned(srv.env, "aus X: ✓ ü"):
-                await until(lambda: "aus X: ? ü" in got.texts)
+            with xclipboard.owned(srv.env, "aus X: ✓ ü\nzwei"):
+                await until(lambda: "aus X: ? ü\nzwei" in got.texts)
 
     asyncio.run(scenario())
