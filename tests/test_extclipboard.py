@@ -92,6 +92,20 @@ def test_a_request_is_answered_with_the_announced_text_as_utf8_crlf_nul_in_zlib(
         assert zlib.decompress(out[12:]) == struct.pack(">I", len(UTF8_WIRE)) + UTF8_WIRE
 
 
+def test_repeated_requests_get_the_same_provide_and_new_text_a_new_one():
+    c = connected()
+    c.receive_data(QEMU_CAPS)
+    c.client_cut_text("eins")
+    req = server_msg(ec.REQUEST | ec.TEXT)
+    c.data_to_send()
+    c.receive_data(req + req)
+    out = c.data_to_send()
+    assert out[: len(out) // 2] == out[len(out) // 2 :]
+    c.client_cut_text("zwei")
+    c.receive_data(req)
+    assert zlib.decompress(c.data_to_send()[12:]).endswith(b"zwei\0")
+
+
 def test_a_request_with_nothing_announced_gets_an_empty_provide():
     c = connected()
     c.receive_data(QEMU_CAPS + server_msg(ec.REQUEST | ec.TEXT))
@@ -155,6 +169,15 @@ def test_without_caps_the_first_painted_update_falls_back_to_latin1():
     assert c.extended_clipboard is False
     assert c.data_to_send().startswith(bytes([6, 0, 0, 0, 0, 0, 0, 8]) + b"? caf\xe9\nx")
     assert c.client_cut_text("ü") == bytes([6, 0, 0, 0, 0, 0, 0, 1]) + b"\xfc"
+
+
+def test_caps_after_a_painted_update_still_switch_to_utf8():
+    c = connected()
+    c.receive_data(fbu(RAW_RECT))
+    assert c.extended_clipboard is False
+    c.receive_data(QEMU_CAPS)
+    assert c.extended_clipboard is True
+    assert c.client_cut_text("ü") == NOTIFY_TEXT
 
 
 def test_a_server_whose_caps_lack_text_gets_latin1():

@@ -165,7 +165,8 @@ class RFBClient:
         # session may call from another thread while a decode runs.
         self._clip_lock = threading.Lock()
         self._clip_server_flags = 0
-        self._clip_data: bytes | None = None  # our announced text, as provided on request
+        self._clip_data: bytes | None = None  # our announced text (UTF-8, CRLF, NUL)
+        self._clip_provide: bytes | None = None  # its provide message, built once
         self._clip_pending: str | None = None  # text given before the mode was known
         self.pointer_absolute = True
         self.pointer_mode_known = False
@@ -642,7 +643,8 @@ class RFBClient:
             # QEMU ignores our caps; size 0 asks any server to notify rather than push.
             self._out += ec.caps(ec.TEXT | ec.REQUEST | ec.PEEK | ec.NOTIFY | ec.PROVIDE, {ec.TEXT: 0})
             takes_text = bool(msg.formats & ec.TEXT and msg.flags & (ec.NOTIFY | ec.PROVIDE))
-            if self.extended_clipboard is None:
+            if self.extended_clipboard is None or (takes_text and not self.extended_clipboard):
+                # (Caps after a painted update are late but still the server's word.)
                 self._clipboard_mode(takes_text, msg.flags)
             elif self.extended_clipboard:
                 with self._clip_lock:
@@ -651,8 +653,14 @@ class RFBClient:
         action = msg.action
         if action & ec.REQUEST:
             with self._clip_lock:
-                data = self._clip_data if msg.formats & ec.TEXT else None
-            self._out += ec.provide_text(data)
+                if not msg.formats & ec.TEXT or self._clip_data is None:
+                    reply = ec.provide_text(None)
+                else:
+                    # A server may ask again and again: compress our text once.
+                    if self._clip_provide is None:
+                        self._clip_provide = ec.provide_text(self._clip_data)
+                    reply = self._clip_provide
+            self._out += reply
         elif action & ec.PEEK:
             self._out += ec.notify(ec.TEXT if self._clip_data is not None else 0)
         elif action & ec.NOTIFY:
@@ -873,6 +881,7 @@ class RFBClient:
                      len(data), ec.MAX_SEND)
             return b""
         self._clip_data = data
+        self._clip_provide = None
         if self._clip_server_flags & ec.NOTIFY:
             return ec.notify(ec.TEXT)  # the server requests it when someone wants it
         return ec.provide_text(data)
