@@ -253,3 +253,21 @@ def test_malformed_messages_are_dropped_with_a_reason_and_the_stream_stays_in_st
 def test_decode_and_encode_follow_the_spec_line_ends():
     assert ec.encode_text("a\nb\r\nc\rd") == b"a\r\nb\r\nc\r\nd\0"
     assert ec.decode_text(b"a\r\nb\rc\0trailing junk") == "a\nb\nc"
+
+
+def test_random_payloads_only_ever_give_a_message_or_bad_message():
+    import random
+
+    rng = random.Random(14)
+    actions = [ec.CAPS, ec.REQUEST, ec.PEEK, ec.NOTIFY, ec.PROVIDE, 0]
+    for _ in range(3000):
+        flags = rng.choice(actions) | rng.getrandbits(16)
+        body = rng.randbytes(rng.randrange(0, 80))
+        if flags & ec.PROVIDE and rng.random() < 0.5:
+            body = zlib.compress(body)[: rng.randrange(0, len(body) + 12)]
+        try:
+            msg = ec.parse(struct.pack(">I", flags) + body)
+        except ec.BadMessage:
+            continue
+        assert msg.flags == flags
+        assert msg.text is None or isinstance(msg.text, str)
