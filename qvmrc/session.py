@@ -444,6 +444,11 @@ class Session:
             assert self.conn is not None
             self._send(self.conn.client_cut_text(text))
 
+    def set_clipboard_shared(self, shared: bool) -> None:
+        """Clipboard sharing allowed or not (see RFBClient.set_clipboard_shared)."""
+        if self.conn is not None:
+            self._send(self.conn.set_clipboard_shared(shared))
+
     @property
     def pointer_absolute(self) -> bool:
         return self.conn.pointer_absolute if self.conn else True

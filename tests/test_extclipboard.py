@@ -209,6 +209,34 @@ def test_a_provide_that_would_not_compress_below_qemus_limit_carries_no_text(mon
     assert zlib.decompress(big[12:]) == b""
 
 
+def test_while_sharing_is_off_nothing_is_requested_and_offered_text_is_withdrawn():
+    c = connected()
+    c.receive_data(QEMU_CAPS)
+    c.client_cut_text("geteilt")
+    c.data_to_send()
+    assert c.set_clipboard_shared(False) == struct.pack(">BxxxiI", 6, -4, ec.NOTIFY)
+    assert c.set_clipboard_shared(False) == b""  # nothing left to withdraw
+    c.receive_data(server_msg(ec.NOTIFY | ec.TEXT) + server_msg(ec.REQUEST | ec.TEXT))
+    out = c.data_to_send()
+    assert REQUEST_TEXT not in out
+    assert zlib.decompress(out[12:]) == b""  # the request gets no text
+    assert c.set_clipboard_shared(True) == b""
+    c.receive_data(server_msg(ec.NOTIFY | ec.TEXT))
+    assert c.data_to_send() == REQUEST_TEXT
+
+
+def test_after_someone_elses_copy_our_text_is_neither_provided_nor_withdrawn():
+    c = connected()
+    c.receive_data(QEMU_CAPS)
+    c.client_cut_text("meins")
+    c.receive_data(server_msg(ec.NOTIFY | ec.TEXT))
+    assert c.server_clipboard_formats == ec.TEXT
+    c.data_to_send()
+    assert c.set_clipboard_shared(False) == b""
+    c.receive_data(server_msg(ec.PEEK))
+    assert c.data_to_send() == struct.pack(">BxxxiI", 6, -4, ec.NOTIFY)
+
+
 # ------------------------------------------------------------- hostile servers
 
 def test_a_huge_length_is_refused_before_its_bytes_arrive():

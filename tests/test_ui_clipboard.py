@@ -84,6 +84,26 @@ def test_oversized_local_text_is_not_sent(qapp):
     sync.close()
 
 
+def test_the_session_is_told_when_sharing_may_happen(qapp):
+    class GatedSink(Sink):
+        def __init__(self) -> None:
+            super().__init__()
+            self.gates: list[bool] = []
+
+        def set_clipboard_shared(self, shared: bool) -> None:
+            self.gates.append(shared)
+
+    sync = ClipboardSync(qapp.clipboard())
+    sink = GatedSink()
+    sync.attach(sink)
+    assert sink.gates == [False]  # not before the user's first key or click
+    sync.user_interacted()
+    assert sink.gates == [False, True]
+    sync.set_enabled(False)
+    assert sink.gates[-1] is False
+    sync.close()
+
+
 async def _until(cond: Callable[[], bool], guard: float = 15.0) -> None:
     """Wait for real network round trips; the guard only stops a hang."""
     deadline = asyncio.get_running_loop().time() + guard
@@ -174,12 +194,11 @@ def test_the_apps_clipboard_and_a_qemu_peer_exchange_utf8(qtbot, loop):
             await _until(lambda: tab.state is SessionState.CONNECTED)
             await _until(lambda: tab.session.conn.extended_clipboard is True)
             await _until(lambda: other.conn.extended_clipboard is True)
-            # Before the user's first click nothing lands on the local clipboard.
+            # Before the user's first click the VM's clipboard is not even fetched.
             received: list[str] = []
             tab.bridge.cutText.connect(received.append)
             other.client_cut_text("zu früh ✓")
-            await _until(lambda: received == ["zu früh ✓"])  # arrived, and ignored
-            assert clip.text() == "vorher ✓ 日本"
+            await other.flush()
             # The first click shares what the host had copied.
             QTest.mouseClick(tab.view, Qt.MouseButton.LeftButton, pos=QPoint(3, 3))
             await _until(lambda: peer.texts[-1:] == ["vorher ✓ 日本"])
@@ -187,6 +206,16 @@ def test_the_apps_clipboard_and_a_qemu_peer_exchange_utf8(qtbot, loop):
             await _until(lambda: peer.texts[-1:] == ["kopiert ✓ 日本 ü\nzwei"])
             other.client_cut_text("aus der VM ✓ 日本 ü\nzwei")
             await _until(lambda: clip.text() == "aus der VM ✓ 日本 ü\nzwei")
+            # QEMU told the tab of "zu früh" first on the same connection: had the tab
+            # asked for it, it would have arrived before this.
+            assert received == ["aus der VM ✓ 日本 ü\nzwei"]
+            # Turning sharing off withdraws the host's text from QEMU's clipboard.
+            clip.setText("zuletzt ✓")
+            await _until(lambda: peer.texts[-1:] == ["zuletzt ✓"])
+            assert other.conn.server_clipboard_formats == 1  # text
+            settings.clipboard_sync = False
+            tab.apply_settings(settings)
+            await _until(lambda: other.conn.server_clipboard_formats == 0)
         finally:
             await tab.close_console()
             await other.close()

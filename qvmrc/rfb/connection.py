@@ -168,6 +168,9 @@ class RFBClient:
         self._clip_data: bytes | None = None  # our announced text (UTF-8, CRLF, NUL)
         self._clip_provide: bytes | None = None  # its provide message, built once
         self._clip_pending: str | None = None  # text given before the mode was known
+        self._clip_shared = True  # off: request nothing, offer nothing
+        #: Formats the server last said its clipboard holds (Extended Clipboard notify).
+        self.server_clipboard_formats: int | None = None
         self.pointer_absolute = True
         self.pointer_mode_known = False
 
@@ -664,7 +667,11 @@ class RFBClient:
         elif action & ec.PEEK:
             self._out += ec.notify(ec.TEXT if self._clip_data is not None else 0)
         elif action & ec.NOTIFY:
-            if msg.formats & ec.TEXT:
+            self.server_clipboard_formats = msg.formats
+            with self._clip_lock:
+                # Someone else's copy now: ours is no longer on offer (nor to withdraw).
+                self._clip_data = self._clip_provide = None
+            if msg.formats & ec.TEXT and self._clip_shared:
                 self._out += ec.request(ec.TEXT)
         elif action & ec.PROVIDE:
             if msg.text is not None:
@@ -870,6 +877,20 @@ class RFBClient:
                 self._clip_pending = text
                 return b""
             return self._cut_text_locked(text)
+
+    def set_clipboard_shared(self, shared: bool) -> bytes:
+        """The UI's gate: while off, the server's clipboard is not asked for (with
+        Extended Clipboard nothing moves unasked) and text offered earlier is withdrawn.
+        """
+        with self._clip_lock:
+            self._clip_shared = shared
+            if shared:
+                return b""
+            offered = self._clip_data is not None
+            self._clip_data = self._clip_provide = self._clip_pending = None
+            if offered and self.extended_clipboard and self._clip_server_flags & extclipboard.NOTIFY:
+                return extclipboard.notify(0)  # "no text here any more"
+            return b""
 
     def _cut_text_locked(self, text: str) -> bytes:
         ec = extclipboard

@@ -50,10 +50,22 @@ class ClipboardSync(QObject):
 
     def set_enabled(self, enabled: bool) -> None:
         self.enabled = enabled
+        self._gate()
 
     def attach(self, session: _CutTextSink | None) -> None:
         self.session = session
         self._last_sent = None
+        self._gate()
+
+    def _gate(self) -> None:
+        """Tell the session whether sharing is allowed now: with Extended Clipboard it
+        then neither fetches the VM's clipboard nor keeps offering ours while it is not."""
+        gate = getattr(self.session, "set_clipboard_shared", None)
+        if gate is not None:
+            shared = self.enabled and self.interacted
+            if not shared:
+                self._last_sent = None  # withdrawn: send it again once allowed
+            gate(shared)
 
     def push_local(self) -> None:
         """Send the local clipboard now (on connect, so a paste in the VM works at once),
@@ -65,6 +77,7 @@ class ClipboardSync(QObject):
         if self.interacted:
             return
         self.interacted = True
+        self._gate()
         self.push_local()
 
     def _local_changed(self) -> None:
