@@ -70,6 +70,8 @@ class SessionOptions:
     vnc_ca_file: str | None = None
     #: VeNCrypt X509 subtypes: the name the certificate must carry (None: chain only).
     vnc_server_name: str | None = None
+    #: Announce Extended Clipboard (UTF-8 cut text); off: Latin-1 only.
+    extended_clipboard: bool = True
 
     def __repr__(self) -> str:
         return (f"SessionOptions(pixel_format={self.pixel_format!r}, encodings={list(self.encodings)!r}, "
@@ -207,6 +209,7 @@ class Session:
                 password=opts.password, pixel_format=opts.pixel_format, encodings=opts.encodings,
                 jpeg_quality=opts.jpeg_quality, compress_level=opts.compress_level, shared=opts.shared,
                 opaque=opts.opaque, username=opts.username, vencrypt_subtypes=subtypes,
+                extended_clipboard=opts.extended_clipboard,
             )
             self._transport = await open_transport(self.url, headers=opts.headers, ssl=opts.ssl,
                                                    timeout=opts.timeout)
@@ -373,6 +376,9 @@ class Session:
             lst.bell()
         elif isinstance(event, ev.ServerCutText):
             lst.clipboard(event.text)
+        elif isinstance(event, ev.ClipboardNegotiated):
+            log.info("clipboard: %s", "UTF-8 (Extended Clipboard)" if event.extended
+                     else "Latin-1 only (the server has no Extended Clipboard)")
         elif isinstance(event, ev.DesktopNameChanged):
             self.stats.server_name = event.name
             lst.name_changed(event.name)
@@ -437,6 +443,11 @@ class Session:
         if self.ready:
             assert self.conn is not None
             self._send(self.conn.client_cut_text(text))
+
+    def set_clipboard_shared(self, shared: bool) -> None:
+        """Clipboard sharing allowed or not (see RFBClient.set_clipboard_shared)."""
+        if self.conn is not None:
+            self._send(self.conn.set_clipboard_shared(shared))
 
     @property
     def pointer_absolute(self) -> bool:
