@@ -65,6 +65,8 @@ MAX_DAMAGE_RECTS = 16
 MAX_CURSOR_SIZE = 256
 # The focus frame around a console that has the focus but not the keyboard.
 FOCUS_FRAME_WIDTH = 3
+#: Windows and macOS need a hook / event tap besides Qt's grab for system keys.
+SYSTEM_KEY_HOOKS = sys.platform in ("win32", "darwin")
 #: Grabs the keyboard (and a relative pointer) from the keyboard, as in VMware.
 GRAB_SHORTCUT = QKeySequence("Ctrl+G")
 
@@ -525,7 +527,7 @@ class ConsoleView(QWidget):
         if self.grab_keyboard_enabled and not self._kbd_grabbed:
             self.grabKeyboard()
             self._kbd_grabbed = True
-            if sys.platform in ("win32", "darwin"):
+            if SYSTEM_KEY_HOOKS:
                 self._grab_system_keys()
         self._report_grab()
 
