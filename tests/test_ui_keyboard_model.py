@@ -247,6 +247,7 @@ def test_the_tab_status_bar_says_how_to_release_and_follows_the_preference(qtbot
     qtbot.addWidget(tab)
     tab.show()
     qtbot.waitExposed(tab)
+    assert tab.pointer_label.text() == "Absolute pointer — click in the console to type"
     tab.view.set_session(FakeSession())
     tab.view.grab_input()
     assert tab.pointer_label.text() == "Press Ctrl+Alt+Shift to release"

@@ -390,6 +390,7 @@ class ConsoleTab(QWidget):
         self.bridge.cutText.connect(self.clipboard.server_text)
         if hasattr(self.view, "pointerModeText"):
             self.view.pointerModeText.connect(self.pointer_label.setText)
+            self.pointer_label.setText(getattr(self.view, "pointer_mode_text", ""))
         if hasattr(self.view, "grabChanged") and not hasattr(self.view, "pointerModeText"):
             self.view.grabChanged.connect(self._on_grab)  # the view's mode text already says it
         self._show("Connecting…", self._where())
