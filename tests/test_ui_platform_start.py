@@ -82,6 +82,23 @@ def test_the_x_servers_loss_is_noted_and_not_printed_other_qt_messages_are(qapp)
     assert end.message().count("\n") == 0
 
 
+def test_what_qt_says_while_trying_a_stale_display_goes_to_the_debug_log(qapp, caplog):
+    from PySide6.QtCore import QLoggingCategory, qCWarning, qInstallMessageHandler
+
+    caplog.set_level("DEBUG", logger="qvmrc.ui")
+    out: list[str] = []
+    ps.install_qt_messages(ps.AppEnd(), out.append)
+    try:
+        qCWarning(QLoggingCategory("qt.qpa.xcb"), "could not connect to display :9")
+        assert out == []  # held while Qt picks its platform
+        ps.log_platform({})
+        qCWarning(QLoggingCategory("qt.qpa.xcb"), "a later warning")
+    finally:
+        qInstallMessageHandler(None)
+    assert "Qt while choosing its platform: qt.qpa.xcb: could not connect to display :9" in caplog.text
+    assert out == ["qt.qpa.xcb: a later warning\n"]
+
+
 def test_a_signal_is_delivered_on_the_qt_loop(qtbot):
     got: list[int] = []
     restore = ps.watch_signals(got.append, (signal.SIGUSR1,))

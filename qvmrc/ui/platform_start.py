@@ -84,30 +84,57 @@ def describe_platform(name: str, env: Mapping[str, str]) -> str:
     return f"Qt platform: {name}"
 
 
+#: Qt's platform-plugin messages while it picks a platform, held until it has one.
+_held: list[str] | None = None
+
+
 def log_platform(env: Mapping[str, str] | None = None) -> str:
+    """Log the platform Qt really uses. What Qt said while trying another one
+    first (a stale DISPLAY: "could not connect", "xcb-cursor0 is needed") goes
+    to the log at debug level: the fallback worked, the line says which."""
+    global _held
     from PySide6.QtGui import QGuiApplication
 
     line = describe_platform(QGuiApplication.platformName(), os.environ if env is None else env)
+    held, _held = _held or [], None
+    for text in held:
+        log.debug("Qt while choosing its platform: %s", text)
     log.info("%s", line)
     return line
 
 
 def install_qt_messages(end: AppEnd, write: Callable[[str], Any] | None = None) -> None:
     """Route Qt's own messages: the X server's loss is noted (the app says it
-    once, in its own words); everything else goes to stderr as Qt would."""
+    once, in its own words); platform-plugin messages are held until
+    ``log_platform`` (printed at once if Qt gives up); the rest goes to stderr
+    as Qt would print it."""
+    global _held
     from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 
     out = write or sys.stderr.write
+    _held = []
+
+    def say(text: str) -> None:
+        try:
+            out(text + "\n")
+        except (OSError, ValueError):  # stderr closed: nowhere to say it
+            pass
 
     def handler(mode: QtMsgType, context: Any, message: str) -> None:
+        global _held
         if message.startswith(_X11_BROKE):
             end.display_lost = True
             return
         category = getattr(context, "category", None) or "default"
-        try:
-            out((f"{category}: " if category != "default" else "") + message + "\n")
-        except (OSError, ValueError):  # stderr closed: nowhere to say it
-            pass
+        text = (f"{category}: " if category != "default" else "") + message
+        if mode == QtMsgType.QtFatalMsg and _held:
+            for held in _held:
+                say(held)
+            _held = None
+        elif _held is not None and category.startswith("qt.qpa"):
+            _held.append(text)
+            return
+        say(text)
 
     qInstallMessageHandler(handler)
 
