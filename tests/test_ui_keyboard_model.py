@@ -249,6 +249,7 @@ def test_the_tab_status_bar_says_how_to_release_and_follows_the_preference(qtbot
     qtbot.waitExposed(tab)
     assert tab.pointer_label.text() == "Absolute pointer — click in the console to type"
     tab.view.set_session(FakeSession())
+    tab.view.dimmed = False  # as when connected (the overlay hides)
     tab.view.grab_input()
     assert tab.pointer_label.text() == "Press Ctrl+Alt+Shift to release"
     tab.apply_settings(Settings(release_hotkey="Ctrl+Alt"))
@@ -278,3 +279,15 @@ def test_tab_from_the_console_reaches_the_toolbar_widgets(qtbot):
     texts = {getattr(w, "text", lambda: "")() for w in seen}
     assert {"Smooth", "Fullscreen", "Send key", "Type clipboard", "View only", "Screenshot"} <= texts
     assert tab.scale_box in seen
+
+
+def test_a_console_that_is_not_live_cannot_be_grabbed(win):
+    win.view.dimmed = True  # the overlay: connecting, reconnecting, failed
+    click(win.view)
+    QTest.keyClick(win.view, K.Key_G, M.ControlModifier)
+    assert not win.view.grabbed and not win.view.pointer_locked
+    win.view.dimmed = False
+    click(win.view)
+    assert win.view.grabbed
+    win.view.dimmed = True
+    assert not win.view.grabbed  # the connection dropped while grabbed: keys back to the app

@@ -516,7 +516,7 @@ class ConsoleView(QWidget):
 
     def grab_input(self) -> None:
         """Keys go to the VM (system shortcuts too, when enabled) until the hotkey."""
-        if self._view_only or self._session is None:
+        if not self._can_grab():
             return
         if not self._captured:
             self._captured = True
@@ -530,6 +530,10 @@ class ConsoleView(QWidget):
             if SYSTEM_KEY_HOOKS:
                 self._grab_system_keys()
         self._report_grab()
+
+    def _can_grab(self) -> bool:
+        # Dimmed: the overlay says the console is not live (connecting, lost).
+        return not self._view_only and not self._dimmed and self._session is not None
 
     def _grab_system_keys(self) -> None:
         """Windows key, Alt+Tab (winkeys) or Cmd+Tab, Cmd+Space (mackeys) go to the guest too."""
@@ -589,6 +593,8 @@ class ConsoleView(QWidget):
             self.release_input()
 
     def _lock_pointer(self) -> None:
+        if not self._can_grab():
+            return
         self._locked = True
         self.grabMouse()
         self._rel.reset()
@@ -677,7 +683,7 @@ class ConsoleView(QWidget):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if not self._keys_to_vm():
-            if (not self._view_only and self._session is not None and self._image is not None
+            if (self._can_grab() and self._image is not None
                     and QKeySequence(event.keyCombination()).matches(GRAB_SHORTCUT)
                     == QKeySequence.SequenceMatch.ExactMatch):
                 self._grab_from_keyboard()
