@@ -11,6 +11,8 @@ APT_PACKAGES=(
   binutils
   # link handler registration and packaging (register-handler, packaging/build.sh tests)
   xdg-utils desktop-file-utils
+  # a real Wayland compositor (nested in Xvfb) for the platform-start tests
+  weston xwayland
   # Qt's xcb platform plugin for a real window
   libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-render-util0 libxcb-xkb1
   libxkbcommon-x11-0 libxcb-shape0 libxcb-randr0 libegl1 libgl1 libfontconfig1 libdbus-1-3

@@ -36,6 +36,8 @@ SCALE_MODES = ("fit", "fill", "1:1")
 THEMES = ("light", "dark")
 SECRET_FALLBACKS = ("", "session", "file")
 KEYRING_PROBE_SECONDS = 3.0
+#: Release hotkeys offered in Preferences: modifiers only, so the VM never misses a key.
+RELEASE_HOTKEYS = ("Ctrl+Alt", "Ctrl+Alt+Shift", "Ctrl+Shift", "Ctrl+Meta")
 
 
 def config_dir() -> Path:
@@ -86,6 +88,7 @@ class Settings:
     compress_level: int | None = None  # None: the server's default
     scale_mode: str = "fit"
     smooth_scaling: bool = True
+    release_hotkey: str = "Ctrl+Alt"  # gives the keyboard back from a grabbed console
     reconnect: bool = True
     clipboard_sync: bool = True
     theme_follows_os: bool = True
@@ -166,6 +169,7 @@ _CHECKS: dict[str, Any] = {
     "compress_level": _level,
     "scale_mode": lambda v: v if v in SCALE_MODES else _bad(),
     "smooth_scaling": lambda v: v if isinstance(v, bool) else _bad(),
+    "release_hotkey": lambda v: v if v in RELEASE_HOTKEYS else _bad(),
     "reconnect": lambda v: v if isinstance(v, bool) else _bad(),
     "clipboard_sync": lambda v: v if isinstance(v, bool) else _bad(),
     "theme_follows_os": lambda v: v if isinstance(v, bool) else _bad(),
