@@ -29,7 +29,7 @@ def _run(case: str, w: int, h: int) -> dict:
 
 
 @pytest.mark.parametrize("case", ["hextile_subrects", "hextile_strips", "rre_small", "bells",
-                                  "empty_updates", "zlib_huge_payload"])
+                                  "empty_updates", "zlib_huge_payload", "tiny_rects"])
 def test_hostile_input_keeps_a_1080p_console_within_twice_its_normal_rss(case: str) -> None:
     r = _run(case, 1920, 1080)
     assert r["ending"] == "closed" or r["ending"].startswith("ProtocolError"), r

@@ -54,6 +54,8 @@ _HANDLED_PSEUDO = frozenset((
 # one large chunk of tiny messages can pile up.
 MAX_STEPS_PER_CALL = 2048
 MAX_EVENTS_PER_CALL = 512
+# ... and damage rectangles held in those events (~100 bytes each; an update has up to 65,535).
+MAX_DAMAGE_PER_CALL = 1 << 16
 # Bytes one Bell run looks at; a run of Bells is one event.
 _BELL_WINDOW = 1 << 16
 _RECT = struct.Struct(">HHHHi")
@@ -146,6 +148,7 @@ class RFBClient:
         #: messages still buffered: take the events, then call receive_data(b"").
         self.more_to_parse = False
         self._paused = False
+        self._held_damage = 0  # damage rectangles in events not yet taken
 
         self.extended_key_events = False
         self.pointer_absolute = True
@@ -182,7 +185,8 @@ class RFBClient:
         try:
             while self._step():
                 steps -= 1
-                if steps <= 0 or len(self._events) >= MAX_EVENTS_PER_CALL:
+                if (steps <= 0 or len(self._events) >= MAX_EVENTS_PER_CALL
+                        or self._held_damage >= MAX_DAMAGE_PER_CALL):
                     self.more_to_parse = True
                     break
             if self._paused:
@@ -198,6 +202,7 @@ class RFBClient:
     def next_events(self) -> list[ev.Event]:
         out = self._events
         self._events = []
+        self._held_damage = 0
         return out
 
     def data_to_send(self) -> bytes:
@@ -636,6 +641,7 @@ class RFBClient:
             pending.flush(ctx)
         self.state = State.NORMAL
         damage = tuple(self._damage)
+        self._held_damage += len(damage)
         bounds = None
         if len(damage) == 1:
             bounds = damage[0]

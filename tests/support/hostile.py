@@ -108,9 +108,15 @@ def zlib_huge_payload(w: int, h: int) -> Iterator[bytes]:
         yield junk
 
 
+def tiny_rects(w: int, h: int) -> Iterator[bytes]:
+    """One 12 MB frame of updates, each 65,535 one-pixel Raw rectangles (16 bytes each)."""
+    one = fbu(*[rect(i % w, (i // w) % h, 1, 1, numbers.RAW, b"\x01\x02\x03\x00") for i in range(65535)])
+    yield one * 12
+
+
 CASES: dict[str, Callable[[int, int], Iterator[bytes]]] = {
     f.__name__: f for f in (hextile_subrects, hextile_strips, rre_small, tight_gradient, bells,
-                            empty_updates, zlib_huge_payload)
+                            empty_updates, zlib_huge_payload, tiny_rects)
 }
 
 
