@@ -23,29 +23,22 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _worker(argv: list[str]) -> None:
     """The child: atheris over tests.fuzz.target with qvmrc instrumented."""
-    import resource
-
     import atheris
     import numpy  # noqa: F401 - imported before instrumentation: not ours to cover
 
     with atheris.instrument_imports(include=["qvmrc"]):
         from tests.fuzz import target
 
-    page = os.sysconf("SC_PAGE_SIZE")
     growth_mb = int(os.environ.get("QVMRC_FUZZ_RSS_GROWTH_MB", "256"))
 
-    def rss_mb() -> float:
-        with open("/proc/self/statm") as fh:
-            return int(fh.read().split()[1]) * page / 2**20
-
     def one(data: bytes) -> None:
-        before = rss_mb()
-        peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        before = target.rss_mb()
+        target.peak_rss_mb(reset=True)
         r = target.run(data)
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        grew = target.peak_rss_mb() - before
         fb_mb = r.client.fb.pixels.nbytes / 2**20
-        if peak > peak_before and peak - before > growth_mb + 4 * fb_mb:
-            raise target.Finding(f"RSS grew {peak - before:.0f} MB on one input (framebuffer {fb_mb:.0f} MB)")
+        if grew > growth_mb + 4 * fb_mb:
+            raise target.Finding(f"RSS grew {grew:.0f} MB on one input (framebuffer {fb_mb:.0f} MB)")
 
     atheris.Setup([sys.argv[0], *argv], one)
     atheris.Fuzz()

@@ -124,3 +124,26 @@ def _check_events(client: RFBClient) -> int:
                 if x < 0 or y < 0 or x + dw > w or y + dh > h:
                     raise Finding(f"damage {dw}x{dh}+{x}+{y} outside the {w}x{h} screen")
     return n
+
+
+def _status_mb(field: str) -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(field):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def rss_mb() -> float:
+    return _status_mb("VmRSS:")
+
+
+def peak_rss_mb(reset: bool = False) -> float:
+    """This process's peak RSS (VmHWM); ``reset`` starts a new peak from now (Linux >= 4.0)."""
+    if reset:
+        try:
+            with open("/proc/self/clear_refs", "w") as fh:
+                fh.write("5")
+        except OSError:
+            pass
+    return _status_mb("VmHWM:")

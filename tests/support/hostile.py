@@ -8,7 +8,7 @@ It prints one JSON line: the peak RSS after the normal update (``baseline``),
 at the end (``peak``), what the session reported, and how the session ended
 (a ProtocolError refusing the input is a fine ending; a MemoryError is not).
 
-Peak RSS is ``ru_maxrss``, so nothing is sampled; the child also runs under
+Peak RSS is the kernel's high-water mark (VmHWM), so nothing is sampled; the child also runs under
 an address-space limit so that a regression fails fast instead of paging.
 """
 
@@ -33,6 +33,11 @@ FRAME = 1 << 20  # the hostile part arrives in WebSocket-frame-sized chunks
 
 
 def _rss_mb() -> float:
+    """Peak RSS of this process image (VmHWM: ru_maxrss would include the forking parent's)."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
