@@ -35,9 +35,27 @@ def test_a_damaged_seed_no_longer_shows_its_picture() -> None:
     assert not seed.check(run(bytes(data)))
 
 
+def _run_bounded(data: bytes) -> None:
+    """run(), which raises Finding on misbehaviour, plus the per-input memory bound."""
+    before = rss_mb()
+    peak_rss_mb(reset=True)
+    r = run(data)
+    grew_mb = peak_rss_mb() - before
+    fb_mb = r.client.fb.pixels.nbytes / 2**20
+    assert grew_mb < 256 + 4 * fb_mb, f"one input grew RSS by {grew_mb:.0f} MB (framebuffer {fb_mb:.0f} MB)"
+
+
 @pytest.mark.parametrize("path", FINDINGS, ids=[p.name for p in FINDINGS])
 def test_past_fuzz_findings_end_cleanly(path: Path) -> None:
-    run(path.read_bytes())  # raises Finding if the client misbehaves
+    """tests/data/fuzz: the fuzzer's findings and the review's inputs (issue 12), in fuzz format."""
+    _run_bounded(path.read_bytes())
+
+
+def test_the_reviews_unoffered_hextile_is_refused_and_its_empty_last_rectangle_completes() -> None:
+    r = run((Path(__file__).parent / "data" / "fuzz" / "review-02-hextile-not-offered.bin").read_bytes())
+    assert "did not ask for" in r.refused
+    r = run((Path(__file__).parent / "data" / "fuzz" / "review-08-hextile-0x0-last.bin").read_bytes())
+    assert r.updates == 2 and not r.refused
 
 
 @st.composite
@@ -65,13 +83,8 @@ def mutated(draw: st.DrawFn) -> bytes:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(mutated())
 def test_mutated_streams_end_in_a_picture_or_a_protocol_error(data: bytes) -> None:
-    before = rss_mb()
-    peak_rss_mb(reset=True)
     try:
-        r = run(data)
-    except Finding:
-        Path("/tmp/qvmrc-fuzz-finding.bin").write_bytes(data)
+        _run_bounded(data)
+    except (Finding, AssertionError):
+        Path("/tmp/qvmrc-fuzz-finding.bin").write_bytes(data)  # to keep in tests/data/fuzz/ once fixed
         raise
-    grew_mb = peak_rss_mb() - before
-    fb_mb = r.client.fb.pixels.nbytes / 2**20
-    assert grew_mb < 256 + 4 * fb_mb, f"one input grew RSS by {grew_mb:.0f} MB (framebuffer {fb_mb:.0f} MB)"
