@@ -48,6 +48,11 @@ def test_a_flood_of_bells_reaches_the_listener_as_few_bells() -> None:
     assert 1 <= r["bells"] <= 1024, r
 
 
+def test_the_session_limits_transport_frames_to_about_one_screenful() -> None:
+    r = _run("bells", 1920, 1080)
+    assert r["frame_limit"] == 4 * 1920 * 1080 + (1 << 20), r
+
+
 # ------------------------------------------------------------ protocol level
 
 

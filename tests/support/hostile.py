@@ -152,6 +152,9 @@ class _Transport:
     async def send(self, data: bytes) -> None:
         pass
 
+    def limit_frames(self, nbytes: int) -> None:
+        self._marks["frame_limit"] = nbytes
+
     async def close(self) -> None:
         pass
 
@@ -186,6 +189,7 @@ def run_case(name: str, w: int, h: int) -> dict[str, object]:
         ending = "MemoryError"
     fb = sess.framebuffer
     return {"case": name, "baseline": marks.get("baseline", 0.0), "peak": _rss_mb(), "ending": ending,
+            "frame_limit": marks.get("frame_limit"),
             "fb": [fb.width, fb.height] if fb is not None else None, **counts}
 
 
