@@ -73,8 +73,32 @@ def _chunks(stream: bytes, how: int) -> Iterator[bytes]:
         k += 1
 
 
-def run(data: bytes) -> Run:
-    """Decode one input; raises Finding for a bug, returns the client otherwise."""
+def run(data: bytes, *, differential: bool = True) -> Run:
+    """Decode one input; raises Finding for a bug, returns the client otherwise.
+
+    ``differential``: also decode the stream whole when the header asks for
+    chunks (and in 1-7 byte chunks when it asks for it whole); both must
+    agree on refusing it and, when accepted, on every pixel and update. Being
+    fed in pieces must not change what a sans-IO parser does (and the whole
+    stream takes the bulk paths, e.g. Hextile runs, that small chunks don't).
+    """
+    first = _run(data)
+    if differential:
+        how = data[0] if data else 0
+        other = bytes([how ^ 0x04 if (how & 0x0C) in (0x00, 0x04) else how & ~0x0C]) + data[1:]
+        second = _run(other)
+        if bool(first.refused) != bool(second.refused):
+            raise Finding(f"chunking changes the outcome: {first.refused!r} vs {second.refused!r}")
+        if not first.refused:
+            a, b = first.client.fb.pixels, second.client.fb.pixels
+            if a.shape != b.shape or not np.array_equal(a, b):
+                raise Finding("chunking changes the picture")
+            if first.updates != second.updates or first.client.buffered != second.client.buffered:
+                raise Finding(f"chunking changes the updates: {first.updates} vs {second.updates}")
+    return first
+
+
+def _run(data: bytes) -> Run:
     if len(data) < HEADER:
         data = data + bytes(HEADER - len(data))
     b0, bw, bh, mask = data[:HEADER]
