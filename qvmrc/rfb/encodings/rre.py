@@ -108,7 +108,7 @@ class RREDecoder(Decoder):
     def __init__(self) -> None:
         self._occupied = Occupancy()
         # Pending rectangles: (subrectangle table bytes, count, x, y, w, h).
-        self._pending: list[tuple[bytes, int, int, int, int, int]] = []
+        self._pending: list[tuple[bytes | memoryview, int, int, int, int, int]] = []
         self._pending_subrects = 0
 
     def reset(self) -> None:
@@ -138,7 +138,7 @@ class RREDecoder(Decoder):
         px[y : y + h, x : x + w] = conv.pixels(data[:bpp])[0]
         if n == 0:
             return True
-        self._pending.append((data[bpp:], n, x, y, w, h))
+        self._pending.append((memoryview(data)[bpp:], n, x, y, w, h))  # (no copy of a large table)
         self._pending_subrects += n
         self._occupied.mark(x, y, w, h)
         ctx.pending = self
