@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 # server can make us buffer is bounded by a few screenfuls.
 FIRST_FRAMES = 4 * 1024 * 1024
 MAX_FRAME = 64 * 1024 * 1024
-MAX_QUEUE = 8
+MAX_QUEUE = 4
 
 
 def _refusal(status: int, body: bytes) -> Exception:
