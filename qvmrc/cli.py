@@ -429,7 +429,7 @@ async def cmd_record(args: argparse.Namespace) -> int:
 def cmd_replay(args: argparse.Namespace) -> int:
     from qvmrc.rfb import events as ev
     from qvmrc.rfb.connection import RFBClient, State
-    from qvmrc.rfb.fbs import pixel_format_from_json, read_fbs, read_sidecar
+    from qvmrc.rfb.fbs import encodings_from_sidecar, pixel_format_from_json, read_fbs, read_sidecar
     from qvmrc.rfb.pixelformat import PRESETS, PixelFormat
 
     try:
@@ -445,7 +445,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
         pf = pixel_format_from_json(side["pixel_format"])
     else:
         pf = PRESETS["rgb888"]
-    conn = RFBClient(password="replay", pixel_format=pf, auto_update=False)
+    conn = RFBClient(password="replay", pixel_format=pf, auto_update=False,
+                     encodings=encodings_from_sidecar(side))
     if isinstance(side.get("security_type"), int):
         conn.forced_security = side["security_type"]
     if isinstance(side.get("security_subtype"), int) and side["security_subtype"]:
@@ -462,14 +463,18 @@ def cmd_replay(args: argparse.Namespace) -> int:
                 conn.receive_data(data[i : i + 1])
                 i += 1
             data = data[i:]
-        t0 = clock()
-        conn.receive_data(data)
-        seconds += clock() - t0
-        for event in conn.next_events():
-            if isinstance(event, ev.FramebufferUpdated):
-                updates += 1
-                rects += len(event.damage)  # painted rectangles; pseudo-encodings excluded
-                pixels += sum(w * h for _, _, w, h in event.damage)
+        while True:
+            t0 = clock()
+            conn.receive_data(data)
+            seconds += clock() - t0
+            for event in conn.next_events():
+                if isinstance(event, ev.FramebufferUpdated):
+                    updates += 1
+                    rects += len(event.damage)  # painted rectangles; pseudo-encodings excluded
+                    pixels += sum(w * h for _, _, w, h in event.damage)
+            if not conn.more_to_parse:  # (parsing stops after a bounded amount of work)
+                break
+            data = b""
     if conn.buffered:
         log.warning("recording ends inside a message (%d bytes left undecoded)", conn.buffered)
     if args.output:

@@ -352,25 +352,41 @@ class Session:
             data = await (self._transport or transport).recv()
             if self._recorder is not None:
                 self._record(data)
-            t0 = time.perf_counter()
-            if self._executor is not None and len(data) >= THREAD_THRESHOLD:
-                await loop.run_in_executor(self._executor, conn.receive_data, data)
-            else:
-                conn.receive_data(data)
-            decode_s = time.perf_counter() - t0
             self.stats.bytes_received += len(data)
-            out = conn.data_to_send()
-            events = conn.next_events()
-            if out:
-                self._send(out)
-            sent_at = time.monotonic()
-            self._decode_time_pending += decode_s
-            for event in events:
-                await self._dispatch(event)
-            # A finished update (or ServerInit) put the next update request in
-            # ``out``: time it only now, so the update above was timed from its own.
-            if any(isinstance(e, (ev.FramebufferUpdated, ev.Connected)) for e in events):
-                self.stats.update_requested(sent_at)
+            await self._parse(conn, data, loop)
+            # The protocol parses a bounded amount per call: hand out what it
+            # found, let the loop breathe, then go on with the rest.
+            while conn.more_to_parse:
+                await asyncio.sleep(0)
+                await self._parse(conn, b"", loop)
+
+    async def _parse(self, conn: RFBClient, data: bytes, loop: asyncio.AbstractEventLoop) -> None:
+        t0 = time.perf_counter()
+        big = len(data) if data else conn.buffered  # (a continuation parses what is buffered)
+        if self._executor is not None and big >= THREAD_THRESHOLD:
+            await loop.run_in_executor(self._executor, conn.receive_data, data)
+        else:
+            conn.receive_data(data)
+        decode_s = time.perf_counter() - t0
+        out = conn.data_to_send()
+        events = conn.next_events()
+        if out:
+            self._send(out)
+        sent_at = time.monotonic()
+        self._decode_time_pending += decode_s
+        for event in events:
+            await self._dispatch(event)
+        # A finished update (or ServerInit) put the next update request in
+        # ``out``: time it only now, so the update above was timed from its own.
+        if any(isinstance(e, (ev.FramebufferUpdated, ev.Connected)) for e in events):
+            self.stats.update_requested(sent_at)
+
+    def _limit_frames(self) -> None:
+        """Tell the transport how large a frame may honestly be: about one screenful."""
+        limit = getattr(self._transport, "limit_frames", None)
+        fb = self.framebuffer
+        if limit is not None and fb is not None:
+            limit(max(4 << 20, 4 * fb.width * fb.height + (1 << 20)))
 
     async def _dispatch(self, event: ev.Event) -> None:
         lst = self.listener
@@ -395,6 +411,7 @@ class Session:
             st.connected_at = time.monotonic()
             st.live = True
             self._connected.set()
+            self._limit_frames()
             self._set_state(SessionState.CONNECTED, event.name)
             lst.connected(event)
         elif isinstance(event, ev.PasswordRequired):
@@ -413,6 +430,7 @@ class Session:
         elif isinstance(event, ev.StartTLS):
             await self._start_tls(event)
         elif isinstance(event, ev.DesktopResized):
+            self._limit_frames()
             lst.desktop_resized(event.width, event.height)
         elif isinstance(event, ev.CursorShape):
             lst.cursor_changed(event)

@@ -482,3 +482,31 @@ def test_both_subrectangle_painters_refuse_a_subrectangle_outside_its_tile(few: 
     body += hextile_subrect(8, 0, 4, 1)
     with pytest.raises(ProtocolError, match=re.escape("4x1+8+0 lies outside its 10x10 tile")):
         decode(fbu([rect(0, 0, 10, 10, HEXTILE, body)]), "rgb888", 16, 16)
+
+
+@pytest.mark.parametrize("chunk", [53, 4096, 1 << 18])
+def test_overlapping_subrects_paint_in_order_across_pixel_chunks(chunk: int, monkeypatch) -> None:
+    """Subrectangles paint a bounded chunk of pixels at a time (memory); coloured,
+    overlapping ones must still end with the last one on top, chunk boundaries or not."""
+    from qvmrc.rfb.encodings import tilecodes
+
+    monkeypatch.setattr(tilecodes, "CHUNK_PIXELS", chunk)
+    wire = Wire("rgb888")
+    rng = np.random.default_rng(chunk)
+    w, h = 64, 32
+    want = np.zeros((h, w), np.uint32)
+    body = bytearray()
+    for ty in range(0, h, 16):
+        for tx in range(0, w, 16):
+            n = 200
+            subs = b""
+            for _ in range(n):
+                sw, sh = int(rng.integers(1, 17)), int(rng.integers(1, 17))
+                sx, sy = int(rng.integers(0, 17 - sw)), int(rng.integers(0, 17 - sh))
+                c = int(rng.integers(0, 1 << 24))
+                subs += wire.pixel(c) + hextile_subrect(sx, sy, sw, sh)
+                want[ty + sy : ty + sy + sh, tx + sx : tx + sx + sw] = c
+            body += bytes([HX_BG | HX_ANY | HX_COLOURED]) + wire.pixel(0) + bytes([n]) + subs
+    stream = fbu([rect(0, 0, w, h, HEXTILE, bytes(body))])
+    for chunks in (None, "random"):
+        assert np.array_equal(decode(stream, "rgb888", w, h, chunks, seed=5), want), chunks

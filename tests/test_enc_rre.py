@@ -150,3 +150,27 @@ def test_deferred_subrects_never_paint_over_later_rectangles():
     want[:, :4] = 0x00FF00
     want[:, 6:] = 0x0000FF
     assert np.array_equal(c.fb.pixels, want)
+
+
+@pytest.mark.parametrize("chunk", [37, 1000, 1 << 18])
+def test_overlapping_subrects_paint_in_order_across_pixel_chunks(chunk: int, monkeypatch) -> None:
+    """The vectorised painter and the flush work a bounded chunk at a time (memory);
+    later subrectangles must still win across chunk boundaries."""
+    from qvmrc.rfb.encodings import rre
+
+    monkeypatch.setattr(rre, "CHUNK_PIXELS", chunk)
+    monkeypatch.setattr(rre, "_PENDING_MAX", 300)
+    rng = np.random.default_rng(chunk)
+    wire = Wire("rgb888")
+    w, h = 64, 48
+    rects, subs_all = [], []
+    for i in range(3):  # three rectangles over the same area: deferred together
+        subs = []
+        for _ in range(700):
+            sw, sh = int(rng.integers(1, 8)), int(rng.integers(1, 8))
+            x, y = int(rng.integers(0, w - sw + 1)), int(rng.integers(0, h - sh + 1))
+            subs.append((int(rng.integers(0, 1 << 24)), x, y, sw, sh))
+        rects.append(rect(0, 0, w, h, RRE, rre_body(wire, i, subs)))
+        subs_all = subs
+    got = decode(fbu(rects), "rgb888", w, h)
+    assert np.array_equal(got, paint_reference(w, h, 2, subs_all))

@@ -488,3 +488,17 @@ def test_gradient_rectangles_of_an_update_are_undone_together_and_keep_paint_ord
     rects.append(enc.rect(48, 56, enc.basic(img, GRADIENT), 48, 8))
     want[56:64, 48:96] = enc.expected(img)
     assert np.array_equal(decode(update(rects), "rgb888", mode), want)
+
+
+@pytest.mark.parametrize("pf", FORMATS)
+def test_a_gradient_rectangle_larger_than_a_band_is_undone_in_bands_exactly(pf: str) -> None:
+    """Large gradient rectangles are undone a band of rows at a time (bounded memory);
+    each band must continue exactly from the row above it."""
+    from qvmrc.rfb.encodings import tight
+
+    w, h = 300, 2 * (tight._GRADIENT_BAND // 300) + 7  # two full bands and a short one
+    for img in (smooth(w, h, 1), noise(w, h, 2)):
+        enc = TightEncoder(PRESETS[pf])
+        body = enc.basic(img, GRADIENT)
+        got = decode(update([enc.rect(0, 0, body, w, h)]), pf, w=w, h=h)
+        assert np.array_equal(got[:h, :w], enc.expected(img))

@@ -10,7 +10,7 @@ import pytest
 
 from qvmrc.rfb import events as ev
 from qvmrc.rfb.connection import RFBClient
-from qvmrc.rfb.fbs import pixel_format_from_json, read_fbs, read_sidecar
+from qvmrc.rfb.fbs import encodings_from_sidecar, pixel_format_from_json, read_fbs, read_sidecar
 from tests.support.images import describe_mismatch, load_rgb, quantize
 
 DATA = Path(__file__).parent / "data"
@@ -20,7 +20,8 @@ RECORDINGS = sorted(DATA.glob("qemu-*.fbs"))
 def decode(path: Path, split: str) -> tuple[np.ndarray, dict[str, int]]:
     side = read_sidecar(str(path))
     assert side is not None
-    c = RFBClient(password="x", pixel_format=pixel_format_from_json(side["pixel_format"]), auto_update=False)
+    c = RFBClient(password="x", pixel_format=pixel_format_from_json(side["pixel_format"]), auto_update=False,
+                  encodings=encodings_from_sidecar(side))
     with open(path, "rb") as fh:
         stream = b"".join(d for d, _ in read_fbs(fh))
     if split == "whole":
@@ -80,7 +81,7 @@ def test_mutated_recordings_only_ever_raise_protocol_errors(path):
         for _ in range(rng.randint(1, 8)):
             data[rng.randrange(len(data))] = rng.randrange(256)
         c = RFBClient(password="x", pixel_format=pixel_format_from_json(side["pixel_format"]),
-                      auto_update=False)
+                      auto_update=False, encodings=encodings_from_sidecar(side))
         try:
             for i in range(0, len(data), 4096):
                 c.receive_data(bytes(data[i : i + 4096]))

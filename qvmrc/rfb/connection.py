@@ -50,6 +50,16 @@ _HANDLED_PSEUDO = frozenset((
     numbers.DESKTOP_SIZE, numbers.EXTENDED_DESKTOP_SIZE, numbers.LAST_RECT, numbers.DESKTOP_NAME,
     numbers.QEMU_EXTENDED_KEY_EVENT, numbers.QEMU_POINTER_MOTION_CHANGE,
 ))
+# Work per receive_data call: at most this many messages (or update
+# rectangles that produced events) and this many events before the caller
+# gets them; the rest waits in the buffer (``more_to_parse``). Bounds what
+# one large chunk of tiny messages can pile up.
+MAX_STEPS_PER_CALL = 2048
+MAX_EVENTS_PER_CALL = 512
+# ... and damage rectangles held in those events (~100 bytes each; an update has up to 65,535).
+MAX_DAMAGE_PER_CALL = 1 << 16
+# Bytes one Bell run looks at; a run of Bells is one event.
+_BELL_WINDOW = 1 << 16
 _RECT = struct.Struct(">HHHHi")
 _SERVER_INIT = struct.Struct(">HH16sI")
 _FBU = struct.Struct(">BxH")
@@ -154,7 +164,14 @@ class RFBClient:
         self.fb = Framebuffer(0, 0)
         self._colour_map: np.ndarray | None = None
         self._ctx: DecodeContext | None = None
-        self._decoders: dict[int, Decoder] = make_decoders()
+        self._decoders: dict[int, Decoder] = {}
+        self._pseudo_allowed: frozenset[int] = frozenset()
+        self._allow_offered()
+        #: True when receive_data stopped at its work bound with complete
+        #: messages still buffered: take the events, then call receive_data(b"").
+        self.more_to_parse = False
+        self._paused = False
+        self._held_damage = 0  # damage rectangles in events not yet taken
 
         self.extended_key_events = False
         #: True once the server's clipboard caps arrived, False once it is known to
@@ -188,14 +205,29 @@ class RFBClient:
     # ---------------------------------------------------------------- input side
 
     def receive_data(self, data: bytes | bytearray | memoryview) -> None:
-        """Parse as much as the data allows; raises ProtocolError/AuthenticationError."""
+        """Parse what the data allows, within a bounded amount of work.
+
+        Raises ProtocolError/AuthenticationError. When it stops at the bound
+        (``more_to_parse``), the caller takes the events and calls again with
+        ``b""``: a chunk of a million tiny messages never becomes a million
+        pending events.
+        """
+        self.more_to_parse = False
         if self.state is State.CLOSED:
             return
         self._buf.feed(data)
         self.bytes_received += len(data)
+        self._paused = False
+        steps = MAX_STEPS_PER_CALL
         try:
             while self._step():
-                pass
+                steps -= 1
+                if (steps <= 0 or len(self._events) >= MAX_EVENTS_PER_CALL
+                        or self._held_damage >= MAX_DAMAGE_PER_CALL):
+                    self.more_to_parse = True
+                    break
+            if self._paused:
+                self.more_to_parse = True
         except (ProtocolError, AuthenticationError):
             self.state = State.CLOSED
             raise
@@ -207,6 +239,7 @@ class RFBClient:
     def next_events(self) -> list[ev.Event]:
         out = self._events
         self._events = []
+        self._held_damage = 0
         return out
 
     def data_to_send(self) -> bytes:
@@ -537,6 +570,7 @@ class RFBClient:
             # QEMU's 15-bit ZRLE writes raw tiles at one byte per pixel (w*h*(15/8)).
             log.warning("QEMU sends broken ZRLE for 15-bit colour: not offering ZRLE")
             self._encoding_names = tuple(n for n in self._encoding_names if n != "zrle")
+            self._allow_offered()
         self._out += messages.set_encodings(self.encoding_list())
         self._out += messages.framebuffer_update_request(False, 0, 0, w, h)
         self.state = State.NORMAL
@@ -561,6 +595,16 @@ class RFBClient:
         else:
             self._ctx.conv = conv
             self._ctx.fb = self.fb
+
+    def _allow_offered(self) -> None:
+        """Decode only what we offer (plus Raw, which a server may always send):
+        an unoffered encoding is refused rather than handed to a decoder the
+        user turned off."""
+        offered = set(self.encoding_list())
+        offered.add(numbers.RAW)
+        old = self._decoders
+        self._decoders = {enc: old.get(enc) or dec for enc, dec in make_decoders().items() if enc in offered}
+        self._pseudo_allowed = frozenset(offered & _HANDLED_PSEUDO)
 
     def encoding_list(self) -> list[int]:
         encs = [numbers.PIXEL_ENCODINGS[n] for n in self._encoding_names]
@@ -599,8 +643,11 @@ class RFBClient:
         if t == 1:
             return self._colour_map_entries()
         if t == 2:
-            buf.skip(1)
-            self._events.append(ev.Bell())
+            # A run of Bells rings once: skipped at C speed, one event per batch.
+            window = buf.peek(min(avail, _BELL_WINDOW))
+            buf.skip(len(window) - len(window.lstrip(b"\x02")))
+            if not any(isinstance(e, ev.Bell) for e in self._events[-8:]):
+                self._events.append(ev.Bell())
             return True
         if t == 3:
             if buf.available() < 8:
@@ -613,7 +660,10 @@ class RFBClient:
             if buf.available() < 8 + n:
                 return False
             buf.skip(8)
-            self._events.append(ev.ServerCutText(buf.read(n).decode("latin-1")))
+            text = ev.ServerCutText(buf.read(n).decode("latin-1"))
+            # Only the newest clipboard matters: a later one replaces a pending one.
+            self._events = [e for e in self._events if not isinstance(e, ev.ServerCutText)]
+            self._events.append(text)
             return True
         if t == 150:  # EndOfContinuousUpdates: harmless even unasked
             buf.skip(1)
@@ -722,7 +772,7 @@ class RFBClient:
                     return True
                 decoder = self._decoders.get(enc)
                 if decoder is None:
-                    if enc not in _HANDLED_PSEUDO:
+                    if enc not in self._pseudo_allowed:
                         raise ProtocolError(
                             f"server sent a rectangle in encoding {numbers.name_of(enc)}, which QVMRC did not ask for")
                 elif decoder.paints:
@@ -763,8 +813,17 @@ class RFBClient:
             name = decoder.name if decoder is not None else numbers.name_of(enc)
             self._enc_counts[name] = self._enc_counts.get(name, 0) + 1
             if ctx.events:
-                self._events.extend(ctx.events)
-                ctx.events.clear()
+                self._take_rect_events(ctx.events)
+                if len(self._events) >= MAX_EVENTS_PER_CALL:
+                    self._paused = True  # resumes at the next rectangle
+                    return False
+
+    def _take_rect_events(self, new: list[ev.Event]) -> None:
+        """Move a rectangle's events out; a new cursor shape replaces a pending one."""
+        if any(isinstance(e, ev.CursorShape) for e in new):
+            self._events = [e for e in self._events if not isinstance(e, ev.CursorShape)]
+        self._events.extend(new)
+        new.clear()
 
     def _pseudo(self, x: int, y: int, w: int, h: int, enc: int) -> bool | None:
         buf = self._buf
@@ -823,6 +882,7 @@ class RFBClient:
             pending.flush(ctx)
         self.state = State.NORMAL
         damage = tuple(self._damage)
+        self._held_damage += len(damage)
         bounds = None
         if len(damage) == 1:
             bounds = damage[0]
@@ -846,8 +906,9 @@ class RFBClient:
             # a server with Extended Clipboard would have sent its caps by now.
             self._clipboard_mode(False)
         if self.auto_update:
-            self._out += messages.framebuffer_update_request(
-                True, 0, 0, self.fb.width, self.fb.height)
+            req = messages.framebuffer_update_request(True, 0, 0, self.fb.width, self.fb.height)
+            if not self._out.endswith(req):  # one unsent request already asks for the same
+                self._out += req
 
     # ------------------------------------------------------------ output side
 

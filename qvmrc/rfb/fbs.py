@@ -107,3 +107,18 @@ def pixel_format_from_json(data: Any) -> PixelFormat:
         raise bad from None
     pf.validate()
     return pf
+
+
+def encodings_from_sidecar(side: dict[str, Any] | None) -> tuple[str, ...]:
+    """The encodings the recording's client offered (all it knows, for a sidecar without them).
+
+    A replaying client accepts what the recording's server was allowed to send.
+    """
+    from qvmrc.rfb.encodings.numbers import PIXEL_ENCODINGS
+
+    names = side.get("encodings") if isinstance(side, dict) else None
+    if isinstance(names, list):
+        known = tuple(n for n in names if isinstance(n, str) and n in PIXEL_ENCODINGS)
+        if known:
+            return known
+    return tuple(PIXEL_ENCODINGS)

@@ -153,6 +153,12 @@ class TLSTransport:
                 continue
             self._in.write(await self._inner.recv())
 
+    def limit_frames(self, nbytes: int) -> None:
+        """The frame limit belongs to the pipe under TLS (a WebSocket's frames)."""
+        limit = getattr(self._inner, "limit_frames", None)
+        if limit is not None:
+            limit(nbytes)
+
     async def send(self, data: bytes) -> None:
         try:
             self._obj.write(data)

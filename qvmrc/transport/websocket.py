@@ -22,7 +22,13 @@ from qvmrc.transport.wsfaults import PING_INTERVAL, PING_TIMEOUT, FailFastConnec
 
 log = logging.getLogger(__name__)
 
+# Largest frame accepted before the session knows the screen (the handshake
+# and first updates), and at most ever; then the session sets about one
+# screenful (limit_frames). At most MAX_QUEUE frames wait unread, so what a
+# server can make us buffer is bounded by a few screenfuls.
+FIRST_FRAMES = 4 * 1024 * 1024
 MAX_FRAME = 64 * 1024 * 1024
+MAX_QUEUE = 4
 
 
 def _scalar(v: object) -> str:
@@ -65,7 +71,7 @@ class WebSocketTransport:
             ws = await connect(
                 url, subprotocols=[Subprotocol("binary")], additional_headers=dict(headers or {}),
                 compression=None, open_timeout=timeout, close_timeout=2,
-                max_size=MAX_FRAME, max_queue=64, **kwargs,  # type: ignore[arg-type]
+                max_size=FIRST_FRAMES, max_queue=MAX_QUEUE, **kwargs,  # type: ignore[arg-type]
                 ping_interval=ping_interval, ping_timeout=ping_timeout, create_connection=FailFastConnection,
             )
         except websockets.exceptions.InvalidStatus as e:
@@ -80,6 +86,13 @@ class WebSocketTransport:
         except websockets.exceptions.WebSocketException as e:
             raise TransportError(f"console WebSocket handshake failed: {e}") from None
         return cls(ws, f"websocket {_safe(url)} (subprotocol {ws.subprotocol or 'none'})")
+
+    def limit_frames(self, nbytes: int) -> None:
+        """Refuse frames over ``nbytes`` from now on (capped at MAX_FRAME)."""
+        proto = self._ws.protocol
+        for attr in ("max_message_size", "max_size"):  # websockets >= 15 / older
+            if hasattr(proto, attr):
+                setattr(proto, attr, min(max(nbytes, 1), MAX_FRAME))
 
     async def recv(self) -> bytes:
         while True:

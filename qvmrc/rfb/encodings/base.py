@@ -22,17 +22,24 @@ if TYPE_CHECKING:
 MAX_RECT_PAYLOAD = 64 * 1024 * 1024
 
 
-def read_u32_prefixed(buf: ReadBuffer, what: str) -> bytes | None:
+def deflated_bound(size: int) -> int:
+    """Most bytes an honest deflate stream spends on ``size`` bytes (stored
+    blocks cost 5 bytes per 64 KB; the rest is slack for headers and flushes)."""
+    return size + (size >> 3) + 1024
+
+
+def read_u32_prefixed(buf: ReadBuffer, what: str, limit: int = MAX_RECT_PAYLOAD) -> bytes | None:
     """A ``u32 length`` + body (Zlib, ZRLE): the body, or None until it has all arrived.
 
     The length is checked before waiting, so a hostile length can neither make
-    us buffer without bound nor allocate for it.
+    us buffer without bound nor allocate for it; ``limit`` is what the
+    rectangle can honestly need (a 16x16 rectangle can't need 60 MB).
     """
     avail = buf.available()
     if avail < 4:
         return None
     n = buf.peek_u32()
-    if n > MAX_RECT_PAYLOAD:
+    if n > MAX_RECT_PAYLOAD or n > limit:
         raise ProtocolError(f"{what} rectangle announces {n} bytes, more than QVMRC accepts")
     if avail < 4 + n:
         return None

@@ -42,7 +42,10 @@ COLOURED = 16
 _WINDOW = 1 << 16
 _CACHE_MAX = 4096
 # Flush deferred subrectangles once this many bytes of tile data are queued.
-_PENDING_MAX = 4 << 20
+# A subrectangle takes at least 2 bytes, so this bounds the pass's
+# per-subrectangle arrays (~100 bytes each); its per-pixel work is chunked
+# (tilecodes.CHUNK_PIXELS), so neither grows with the overdraw a server asks for.
+_PENDING_MAX = 256 << 10
 # Bytes one bulk run looks at (and keeps while its subrectangles are pending).
 _RUN_WINDOW = 1 << 16
 # Larger rectangles go tile by tile (QEMU's full screens: a run would stop at their raw tiles).
@@ -182,6 +185,8 @@ class HextileDecoder(Decoder):
         return run.rects
 
     def decode(self, buf: ReadBuffer, x: int, y: int, w: int, h: int, ctx: DecodeContext) -> bool:
+        if w == 0 or h == 0:
+            return True  # no tiles, no bytes (waiting for one would stall the update)
         conv = self._use(ctx.conv)
         prog = self._progress
         if prog is not None and prog[:4] == (x, y, w, h):

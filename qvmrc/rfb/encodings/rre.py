@@ -27,9 +27,12 @@ from qvmrc.rfb.encodings.deferred import Occupancy
 # with bench/micro_decoders.py: the expansion costs ~25 us plus ~8 ns a pixel,
 # a slice fill ~0.5 us whatever its size).
 _LOOP_MAX = 24
-# Flush deferred subrectangles once this many are queued.
-_PENDING_MAX = 1 << 18
+# Flush deferred subrectangles once this many are queued; a flush also
+# works through them this many at a time (~100 bytes of temporaries each).
+_PENDING_MAX = 1 << 16
 _LOOP_AREA_PER_RECT = 64
+# Pixels one vectorised expansion covers (~24 bytes of temporaries each).
+CHUNK_PIXELS = 1 << 18
 
 
 def paint_rects(
@@ -51,6 +54,14 @@ def paint_rects(
         return
     area = ws * hs
     total = int(area.sum())
+    if total > CHUNK_PIXELS and n > 1 and total < n * _LOOP_AREA_PER_RECT:
+        # Many small subrectangles covering much: expand them a chunk at a time, in order.
+        ends = np.cumsum(area)
+        cuts = np.searchsorted(ends, np.arange(CHUNK_PIXELS, total, CHUNK_PIXELS), side="right").tolist()
+        for a, b in zip([0, *cuts], [*cuts, n], strict=True):
+            if b > a:
+                _paint_small(pixels, xs[a:b], ys[a:b], ws[a:b], hs[a:b], colours[a:b])
+        return
     if n <= _LOOP_MAX or total >= n * _LOOP_AREA_PER_RECT:
         for i in range(n):
             x0 = int(xs[i])
@@ -58,6 +69,19 @@ def paint_rects(
             pixels[y0 : y0 + int(hs[i]), x0 : x0 + int(ws[i])] = colours[i]
         return
     if total == 0:
+        return
+    _paint_small(pixels, xs, ys, ws, hs, colours, area, total)
+
+
+def _paint_small(
+    pixels: np.ndarray, xs: np.ndarray, ys: np.ndarray, ws: np.ndarray, hs: np.ndarray,
+    colours: np.ndarray, area: np.ndarray | None = None, total: int = -1,
+) -> None:
+    """The vectorised expansion: a few int64 entries per row and per pixel painted."""
+    if area is None:
+        area = ws * hs
+        total = int(area.sum())
+    if total <= 0:
         return
     stride = pixels.shape[1]
     # One entry per subrectangle row, then one per pixel. A 1-D fancy
@@ -84,7 +108,7 @@ class RREDecoder(Decoder):
     def __init__(self) -> None:
         self._occupied = Occupancy()
         # Pending rectangles: (subrectangle table bytes, count, x, y, w, h).
-        self._pending: list[tuple[bytes, int, int, int, int, int]] = []
+        self._pending: list[tuple[bytes | memoryview, int, int, int, int, int]] = []
         self._pending_subrects = 0
 
     def reset(self) -> None:
@@ -101,8 +125,9 @@ class RREDecoder(Decoder):
         n = buf.peek_u32()
         rec = bpp + 8
         size = 4 + bpp + n * rec
-        if size > MAX_RECT_PAYLOAD:
-            raise ProtocolError(f"RRE rectangle announces {n} subrectangles, more than QVMRC accepts")
+        if size > MAX_RECT_PAYLOAD or n > w * h:
+            # (More subrectangles than pixels is never an encoding, only a way to make us buffer.)
+            raise ProtocolError(f"RRE rectangle of {w}x{h} announces {n} subrectangles, more than QVMRC accepts")
         if avail < size:
             return False
         buf.skip(4)
@@ -113,7 +138,7 @@ class RREDecoder(Decoder):
         px[y : y + h, x : x + w] = conv.pixels(data[:bpp])[0]
         if n == 0:
             return True
-        self._pending.append((data[bpp:], n, x, y, w, h))
+        self._pending.append((memoryview(data)[bpp:], n, x, y, w, h))  # (no copy of a large table)
         self._pending_subrects += n
         self._occupied.mark(x, y, w, h)
         ctx.pending = self
@@ -127,6 +152,25 @@ class RREDecoder(Decoder):
         if not pending:
             return
         self.reset()
+        rec = ctx.conv.bpp + 8
+        # One rectangle may hold millions of subrectangles: go _PENDING_MAX at a time.
+        batch: list[tuple[bytes | memoryview, int, int, int, int, int]] = []
+        size = 0
+        for data, n, x, y, w, h in pending:
+            mv = memoryview(data)
+            for i in range(0, n, _PENDING_MAX):
+                k = min(_PENDING_MAX, n - i)
+                batch.append((mv[i * rec : (i + k) * rec], k, x, y, w, h))
+                size += k
+                if size >= _PENDING_MAX:
+                    self._paint_batch(batch, ctx)
+                    batch = []
+                    size = 0
+        if batch:
+            self._paint_batch(batch, ctx)
+
+    def _paint_batch(self, pending: list[tuple[bytes | memoryview, int, int, int, int, int]],
+                     ctx: DecodeContext) -> None:
         conv = ctx.conv
         bpp = conv.bpp
         rec = bpp + 8

@@ -37,7 +37,7 @@ from qvmrc.rfb.encodings.tight_common import (
     decode_png_into,
     rgb24_into,
     rgb24_values,
-    ungradient,
+    ungradient_below,
     ungradient_rgb8,
 )
 from qvmrc.rfb.jpeg import Scratch, decode_jpeg_into
@@ -54,8 +54,11 @@ MIN_TO_COMPRESS = 12
 #: zlib output can exceed its input only by block headers and the sync flush;
 #: a compressed length beyond this bound can't be honest, so we stop waiting.
 _ZLIB_SLACK = 1024
-# Pixels of gradient rectangles queued before they are undone anyway.
-_GRADIENT_QUEUE_MAX = 1 << 21
+# Pixels of gradient rectangles queued before they are undone anyway (undoing
+# takes ~40 bytes of temporaries a pixel). Larger rectangles are undone at
+# once, in bands of about _GRADIENT_BAND pixels.
+_GRADIENT_QUEUE_MAX = 1 << 20
+_GRADIENT_BAND = 1 << 17
 
 
 class TightDecoder(Decoder):
@@ -169,7 +172,9 @@ class TightDecoder(Decoder):
         if n < 0:
             return False
         kind = "JPEG" if cc >> 4 == JPEG else "PNG"
-        if n > MAX_RECT_PAYLOAD:
+        # No honest image of w x h needs more than ~8 bytes a pixel (JPEG at quality 100 and
+        # unfiltered PNG stay near 3); what a rectangle may announce is bounded by its size.
+        if n > MAX_RECT_PAYLOAD or n > 8 * w * h + 65536:
             raise ProtocolError(f"server announced a {n}-byte {kind} rectangle, more than QVMRC accepts")
         if avail < 1 + lb + n:
             return False
@@ -287,6 +292,9 @@ class TightDecoder(Decoder):
         if w == 0 or h == 0:
             return
         px = ctx.fb.pixels
+        if w * h > _GRADIENT_BAND:
+            self._gradient_bands(data, x, y, w, h, px)
+            return
         if self._rgb:
             # Queued: QEMU sends a dozen of these per update, undone together at its end.
             self._grad.append((np.frombuffer(data, dtype=np.uint8).reshape(h, w, 3), x, y))
@@ -297,14 +305,40 @@ class TightDecoder(Decoder):
                 ctx.pending = None
                 self.flush(ctx)
             return
+        self._gradient_bands(data, x, y, w, h, px)
+
+    def _gradient_bands(self, data: bytes, x: int, y: int, w: int, h: int, px: np.ndarray) -> None:
+        """Undo the gradient a band of rows at a time: temporaries bounded whatever the size."""
+        conv = self._conv
+        assert conv is not None
         pf = conv.pf
-        if not pf.true_colour:
-            raise ProtocolError(f"server sent a {self.name} gradient rectangle in a colour-map pixel format")
-        dt = np.dtype((">" if pf.big_endian else "<") + {1: "u1", 2: "u2", 4: "u4"}[conv.bpp])
-        raw = np.frombuffer(data, dtype=dt).astype(np.uint32)
-        shifts = (pf.red_shift, pf.green_shift, pf.blue_shift)
-        maxes = (pf.red_max, pf.green_max, pf.blue_max)
-        diff = np.stack([(raw >> s) & m for s, m in zip(shifts, maxes, strict=True)], axis=-1)
-        val = ungradient(diff.reshape(h, w, 3), maxes).reshape(-1, 3).astype(np.uint32)
-        wire = (val[:, 0] << shifts[0]) | (val[:, 1] << shifts[1]) | (val[:, 2] << shifts[2])
-        px[y : y + h, x : x + w] = conv.pixels(wire.astype(dt).tobytes()).reshape(h, w)
+        if self._rgb:
+            maxes = (255, 255, 255)
+            dt = np.dtype(np.uint8)
+            diffs: np.ndarray = np.frombuffer(data, dtype=np.uint8).reshape(h, w, 3)
+            shifts = (0, 0, 0)
+        else:
+            if not pf.true_colour:
+                raise ProtocolError(f"server sent a {self.name} gradient rectangle in a colour-map pixel format")
+            dt = np.dtype((">" if pf.big_endian else "<") + {1: "u1", 2: "u2", 4: "u4"}[conv.bpp])
+            diffs = np.frombuffer(data, dtype=dt).reshape(h, w)
+            shifts = (pf.red_shift, pf.green_shift, pf.blue_shift)
+            maxes = (pf.red_max, pf.green_max, pf.blue_max)
+        rows = max(1, _GRADIENT_BAND // w)
+        above: np.ndarray | None = None
+        for r0 in range(0, h, rows):
+            r1 = min(h, r0 + rows)
+            if self._rgb:
+                diff = diffs[r0:r1]
+            else:
+                raw = diffs[r0:r1].astype(np.uint32)
+                diff = np.stack([(raw >> s) & m for s, m in zip(shifts, maxes, strict=True)], axis=-1)
+            val = ungradient_below(diff, above, maxes)
+            above = val[-1]
+            out = px[y + r0 : y + r1, x : x + w]
+            if self._rgb:
+                rgb24_into(val.astype(np.uint8).tobytes(), w, r1 - r0, out)
+            else:
+                v = val.reshape(-1, 3).astype(np.uint32)
+                wire = (v[:, 0] << shifts[0]) | (v[:, 1] << shifts[1]) | (v[:, 2] << shifts[2])
+                out[...] = conv.pixels(wire.astype(dt).tobytes()).reshape(r1 - r0, w)

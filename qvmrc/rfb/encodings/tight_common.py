@@ -105,6 +105,26 @@ def ungradient(diff: np.ndarray, maxes: tuple[int, int, int]) -> np.ndarray:
                       strides=(rows * zt[1], zt[0] + zt[1], zt[0], zt[2]))[:, 1:, 1:]
 
 
+def ungradient_below(diff: np.ndarray, above: np.ndarray | None, maxes: tuple[int, int, int]) -> np.ndarray:
+    """:func:`ungradient` for a band of rows whose reconstructed upper neighbour row is ``above``.
+
+    A large rectangle is undone in bands (its temporaries are ~40 bytes a
+    pixel). The row above enters as an extra first row whose differences
+    rebuild exactly it (first-row prediction is the left neighbour), so the
+    band's own first row sees it as its upper neighbour; that row is dropped.
+    """
+    if above is None:
+        return ungradient(diff, maxes)
+    it = np.int16 if max(maxes) < (1 << 14) else np.int64
+    mx = np.array(maxes, dtype=it)
+    top = above.astype(it)
+    first = np.empty_like(top)
+    first[0] = top[0]
+    np.subtract(top[1:], top[:-1], out=first[1:])
+    first &= mx
+    return ungradient(np.concatenate([first[None], diff.astype(it, copy=False)]), maxes)[1:]
+
+
 def ungradient_rgb8(diff: np.ndarray) -> np.ndarray:
     """:func:`ungradient` for 8-bit channels (Tight's 24-bit TPIXELs), as uint8."""
     return ungradient(diff, (255, 255, 255)).astype(np.uint8)

@@ -31,6 +31,11 @@ _REACH_XY = ((_WH >> 4) << 6) | (_WH & 15)
 _REACH_WH = (_SW << 6) | _SH
 
 
+# Pixels painted per vectorised pass: ~30 bytes of temporaries each, so a
+# pass holds ~8 MB however many subrectangles (up to 256 pixels from 2 wire
+# bytes) a server queues.
+CHUNK_PIXELS = 1 << 18
+
 _POS_BITS = 24  # shape-table positions: fewer than 18,496 (the sum of all 256 areas)
 _POS_MASK = (1 << _POS_BITS) - 1
 
@@ -83,6 +88,27 @@ class TilePainter:
         area = AREA[wh]
         ends = np.cumsum(area)
         n = int(ends[-1])
+        if n > CHUNK_PIXELS:
+            # In order, a chunk of subrectangles at a time (later ones still win).
+            cuts = np.searchsorted(ends, np.arange(CHUNK_PIXELS, n, CHUNK_PIXELS), side="right").tolist()
+            flat = pixels.reshape(-1)
+            for a, b in zip([0, *cuts], [*cuts, len(xy)], strict=True):
+                if b > a:
+                    self._paint_chunk(flat, offsets, corner, xy[a:b], wh[a:b], corners[a:b],
+                                      colours if isinstance(colours, int) else colours[a:b])
+            return
+        self._paint_chunk(pixels.reshape(-1), offsets, corner, xy, wh, corners, colours, area, ends)
+
+    @staticmethod
+    def _paint_chunk(
+        flat: np.ndarray, offsets: np.ndarray, corner: np.ndarray, xy: np.ndarray, wh: np.ndarray,
+        corners: np.ndarray, colours: np.ndarray | int, area: np.ndarray | None = None,
+        ends: np.ndarray | None = None,
+    ) -> None:
+        if area is None or ends is None:
+            area = AREA[wh]
+            ends = np.cumsum(area)
+        n = int(ends[-1])
         # Per pixel we need its shape-table position (its index among all
         # pixels, shifted per subrectangle) and its subrectangle's corner.
         # Both per-subrectangle values travel in one int64 (corner above
@@ -100,4 +126,4 @@ class TilePainter:
         idx = offsets[per_pixel & _POS_MASK]
         per_pixel >>= _POS_BITS
         idx += per_pixel
-        pixels.reshape(-1)[idx] = colours if isinstance(colours, int) else np.repeat(colours, area)
+        flat[idx] = colours if isinstance(colours, int) else np.repeat(colours, area)

@@ -13,7 +13,7 @@ import zlib
 from qvmrc.errors import ProtocolError
 from qvmrc.rfb.buffer import ReadBuffer
 from qvmrc.rfb.encodings import numbers
-from qvmrc.rfb.encodings.base import DecodeContext, Decoder, read_u32_prefixed
+from qvmrc.rfb.encodings.base import DecodeContext, Decoder, deflated_bound, read_u32_prefixed
 
 # Rectangles inflating to more than this go a band of rows at a time.
 _CHUNK = 1 << 18
@@ -52,10 +52,10 @@ class ZlibDecoder(Decoder):
         self._stream = zlib.decompressobj()
 
     def decode(self, buf: ReadBuffer, x: int, y: int, w: int, h: int, ctx: DecodeContext) -> bool:
-        data = read_u32_prefixed(buf, "Zlib")
+        conv = ctx.conv
+        data = read_u32_prefixed(buf, "Zlib", deflated_bound(w * h * conv.bpp))
         if data is None:
             return False
-        conv = ctx.conv
         row_bytes = w * conv.bpp
         if row_bytes * h <= _CHUNK:
             raw = inflate_exact(self._stream, data, row_bytes * h, "Zlib")

@@ -21,7 +21,7 @@ import numpy as np
 from qvmrc.errors import ProtocolError
 from qvmrc.rfb.buffer import ReadBuffer
 from qvmrc.rfb.encodings import numbers
-from qvmrc.rfb.encodings.base import DecodeContext, Decoder, read_u32_prefixed
+from qvmrc.rfb.encodings.base import DecodeContext, Decoder, deflated_bound, read_u32_prefixed
 from qvmrc.rfb.pixelformat import PixelConverter
 
 TILE = 64
@@ -65,17 +65,17 @@ class ZRLEDecoder(Decoder):
                           and sys.byteorder == "little")
 
     def decode(self, buf: ReadBuffer, x: int, y: int, w: int, h: int, ctx: DecodeContext) -> bool:
-        data = read_u32_prefixed(buf, "ZRLE")
-        if data is None:
-            return False
         conv = ctx.conv
-        if conv is not self._conv:
-            self._set_conv(conv)
         cp = conv.cpixel_size
         ntiles = ((w + TILE - 1) // TILE) * ((h + TILE - 1) // TILE)
         # No valid tile inflates to more than this (plain RLE of single pixels
         # is the worst case); it caps what a zlib bomb can make us allocate.
         bound = w * h * (cp + 2) + ntiles * (1 + 127 * cp)
+        data = read_u32_prefixed(buf, "ZRLE", deflated_bound(bound))
+        if data is None:
+            return False
+        if conv is not self._conv:
+            self._set_conv(conv)
         try:
             out = self._stream.decompress(data, bound + 1)
         except zlib.error as e:
