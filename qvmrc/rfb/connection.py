@@ -166,6 +166,7 @@ class RFBClient:
         self._ctx: DecodeContext | None = None
         self._decoders: dict[int, Decoder] = {}
         self._pseudo_allowed: frozenset[int] = frozenset()
+        self._want_ext_clipboard = extended_clipboard  # (part of what we offer)
         self._allow_offered()
         #: True when receive_data stopped at its work bound with complete
         #: messages still buffered: take the events, then call receive_data(b"").
@@ -177,7 +178,6 @@ class RFBClient:
         #: True once the server's clipboard caps arrived, False once it is known to
         #: have none (Latin-1 cut text), None until then.
         self.extended_clipboard: bool | None = None if extended_clipboard else False
-        self._want_ext_clipboard = extended_clipboard
         # Clipboard state is shared between the parser and client_cut_text, which a
         # session may call from another thread while a decode runs.
         self._clip_lock = threading.Lock()
