@@ -140,6 +140,6 @@ async def test_a_websocket_frame_larger_than_the_set_limit_ends_the_connection()
         assert await t.recv() == b"x" * 1000
         t.limit_frames(1 << 20)
         await t.send(b"go")
-        with pytest.raises(ConnectionClosed, match="too big"):
+        with pytest.raises(ConnectionClosed, match="exceeds limit"):
             await t.recv()
         await t.close()
