@@ -620,7 +620,8 @@ class MainWindow(QMainWindow):
     def apply_settings(self, new: Settings) -> None:
         new.control_planes = self.settings.control_planes
         new.show_sidebar = self.settings.show_sidebar
-        for kept in ("link_handler_asked", "legacy_imported", "secret_storage"):  # answered meanwhile
+        for kept in ("link_handler_asked", "legacy_imported", "secret_storage", "recent_isos",
+                     "recent_targets"):  # changed meanwhile
             setattr(new, kept, getattr(self.settings, kept))
         for k, v in vars(new).items():
             setattr(self.settings, k, v)

@@ -100,6 +100,8 @@ class Settings:
     link_handler_asked: bool = False
     legacy_imported: bool = False
     secret_storage: str = ""  # where tokens go when no keyring works: "", "session" or "file"
+    # ISO paths (on the platform's storage) mounted lately, newest first (qvmrc.ui.media).
+    recent_isos: list[str] = field(default_factory=list)
 
     def encodings(self) -> tuple[str, ...]:
         """The encoding list a session offers: the preferred one first, then our default order."""
@@ -176,7 +178,15 @@ _CHECKS: dict[str, Any] = {
     "link_handler_asked": lambda v: v if isinstance(v, bool) else _bad(),
     "legacy_imported": lambda v: v if isinstance(v, bool) else _bad(),
     "secret_storage": lambda v: v if v in SECRET_FALLBACKS else _bad(),
+    "recent_isos": lambda v: _text_list(v, 10, 4096),
 }
+
+
+def _text_list(value: Any, count: int, length: int) -> list[str]:
+    """A list of short, non-empty strings; longer lists are cut, anything else is invalid."""
+    if not isinstance(value, list) or not all(isinstance(x, str) and 0 < len(x) <= length for x in value):
+        raise ValueError("not a list of texts")
+    return list(value[:count])
 
 
 def _bad() -> Any:
