@@ -1,7 +1,8 @@
 """The main window: saved VMs by control plane on the left, one tab per open console.
 
 Power states in the sidebar come from ListVMs every ~10 s (one call per control
-plane, not one per VM). Opening a VM that already has a tab focuses that tab:
+plane, not one per VM); the same answer brings in VMs created since (see
+qvmrc.ui.inventory) and marks the deleted ones. Opening a VM that already has a tab focuses that tab:
 two consoles of one VM would fight over the keyboard and the pointer.
 """
 
@@ -41,6 +42,7 @@ from qvmrc.ui import dialogs
 from qvmrc.ui import help as help_dialogs
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget, target_for_vm, target_from_string
 from qvmrc.ui.debug_panel import ConsoleStatsSource, DebugPanel, QtLogHandler
+from qvmrc.ui.inventory import hide, merge_listing
 from qvmrc.ui.logscrub import register_secret
 from qvmrc.ui.power import ACTIONS, PowerController, available, make_client
 from qvmrc.ui.settings import (
@@ -202,9 +204,15 @@ class MainWindow(QMainWindow):
         self.apply_filter(self.search.text())
 
     def _paint_state(self, item: QTreeWidgetItem, state: str) -> None:
-        shown = state.capitalize() if state else ""
+        gone = state == "NOT FOUND"
+        shown = "Deleted" if gone else state.capitalize() if state else ""
         item.setText(1, ("● " + shown) if shown else "")
         item.setForeground(1, QBrush(QColor(STATE_COLOURS.get(state, "#8a8f98"))))
+        f = item.font(0)
+        f.setItalic(gone)
+        item.setFont(0, f)
+        item.setToolTip(1, "The control plane no longer lists this VM; right-click › Remove from list"
+                        if gone else "")
 
     def vm_item(self, cp_id: str, vm_id: str) -> QTreeWidgetItem | None:
         for i in range(self.tree.topLevelItemCount()):
@@ -345,7 +353,7 @@ class MainWindow(QMainWindow):
         cp = self.settings.find_control_plane(cp_id)
         if cp is None:
             return
-        cp.vms = [v for v in cp.vms if v.id != vm_id]
+        hide(cp, vm_id)
         self.save_settings()
         self.rebuild_tree()
 
@@ -375,6 +383,15 @@ class MainWindow(QMainWindow):
                 if top is not None:
                     top.setText(1, "")
                     top.setToolTip(1, "")
+                change = merge_listing(cp, result)  # new VMs join the sidebar
+                if change.changed:
+                    self.save_settings()
+                if change.added:
+                    self.rebuild_tree()
+                for vm_id in change.renamed:
+                    item, saved_vm = self.vm_item(cp.id, vm_id), cp.find_vm(vm_id)
+                    if item is not None and saved_vm is not None:
+                        item.setText(0, saved_vm.label)
                 by_id = {vm.id: vm for vm in result}
                 for saved in cp.vms:
                     vm = by_id.get(saved.id)
