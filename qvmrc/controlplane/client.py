@@ -268,6 +268,12 @@ def _connect_error(base: str, exc: BaseException) -> ControlPlaneError:
         return ControlPlaneError("unavailable", f"the TLS certificate of {base} changed since it was trusted")
     if isinstance(exc, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)):
         return ControlPlaneError("deadline_exceeded", f"the control plane at {base} did not answer in time")
+    if isinstance(exc, aiohttp.ClientProxyConnectionError):
+        return ControlPlaneError("unavailable", f"cannot reach the proxy for {base} "
+                                 f"({os_reason(exc.os_error)}); check HTTPS_PROXY / NO_PROXY")
+    if isinstance(exc, aiohttp.ClientHttpProxyError):
+        return ControlPlaneError("unavailable", f"the proxy refused the connection to {base} "
+                                 f"(HTTP {exc.status}); check HTTPS_PROXY / NO_PROXY")
     if isinstance(exc, aiohttp.ClientConnectorError):
         why = os_reason(exc.os_error)
         return ControlPlaneError("unavailable", f"cannot reach the control plane at {base}: {why}")
