@@ -20,7 +20,6 @@ from PySide6.QtGui import QAction, QBrush, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -45,6 +44,7 @@ from qvmrc.ui.debug_panel import ConsoleStatsSource, DebugPanel, QtLogHandler
 from qvmrc.ui.inventory import hide, merge_listing
 from qvmrc.ui.logscrub import register_secret
 from qvmrc.ui.power import ACTIONS, PowerController, available, make_client
+from qvmrc.ui.recents import ConnectRequest, remember, request_resolver
 from qvmrc.ui.settings import (
     ControlPlane,
     SavedVM,
@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self.secrets = secrets
         self.tabs_by_key: dict[str, ConsoleTab] = {}
+        self._requests: dict[str, ConnectRequest] = {}
         #: Links waiting for the user's yes (open_string); tests await them.
         self.pending_links: set[asyncio.Future[ConsoleTab | None]] = set()
         self.link_confirmer: Callable[..., Any] = _default_link_confirmer
@@ -113,7 +114,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(lambda _: self._current_changed())
         self.welcome = QLabel(
             "<h2>QVMRC</h2><p>Double-click a VM in the sidebar to open its console,<br>"
-            "or add a control plane with <b>+</b>.</p><p>File › Open console… takes a "
+            "or add a control plane with <b>+</b>.</p><p>File › Connect to… takes a "
             "ws://, wss://, vnc:// address or a qvmrc:// link.</p>")
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.welcome.setTextFormat(Qt.TextFormat.RichText)
@@ -166,7 +167,7 @@ class MainWindow(QMainWindow):
         add.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(add)
         menu.addAction("Add control plane…", self.add_control_plane)
-        menu.addAction("Open console…", self.open_console_dialog)
+        menu.addAction("Connect to…", self.open_console_dialog)
         add.setMenu(menu)
         top.addWidget(self.search, 1)
         top.addWidget(add)
@@ -420,7 +421,9 @@ class MainWindow(QMainWindow):
     # --------------------------------------------------------------- tabs
 
     def _make_tab(self, target: ConsoleTarget) -> ConsoleTab:
-        tab = ConsoleTab(target, self.settings, power=self.power)
+        req = self._requests.get(target.key)  # Connect to… with a CA file or a fingerprint
+        extra: dict[str, Any] = {"resolver": request_resolver(req)} if req is not None else {}
+        tab = ConsoleTab(target, self.settings, power=self.power, **extra)
         tab.certificateTrusted.connect(self.remember_certificate)
         return tab
 
@@ -579,7 +582,10 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         mb = self.menuBar()
         file = mb.addMenu("&File")
-        file.addAction("&Open console…", QKeySequence("Ctrl+O"), self.open_console_dialog)
+        file.addAction("&Connect to…", QKeySequence("Ctrl+O"), self.open_console_dialog)
+        self.recent_menu = file.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
+        self.fill_recent_menu()
         file.addAction("&Add control plane…", self.add_control_plane)
         file.addSeparator()
         file.addAction("&Preferences…", QKeySequence("Ctrl+,"), self.open_settings)
@@ -613,14 +619,63 @@ class MainWindow(QMainWindow):
             self.settings.show_sidebar = on
             self.save_settings()
 
-    def open_console_dialog(self) -> None:
-        dlg = QInputDialog(self)
-        dlg.setWindowTitle("Open console")
-        dlg.setLabelText("Console address (ws://, wss://, vnc://host:port) or qvmrc:// link:")
-        dlg.resize(560, dlg.height())
-        dlg.textValueSelected.connect(lambda text: text.strip() and self.open_string(text))
+    def open_console_dialog(self, initial: ConnectRequest | None = None) -> Any:
+        """File › Connect to…: address, password, TLS and view-only (qvmrc.ui.connect_dialog)."""
+        from qvmrc.ui.connect_dialog import ConnectDialog
+
+        dlg = ConnectDialog(self.settings, self, initial if isinstance(initial, ConnectRequest) else None)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.accepted.connect(lambda: self.connect_to(dlg.request()))
+        self.connect_dialog = dlg
         dlg.open()
+        return dlg
+
+    def connect_to(self, req: ConnectRequest) -> ConsoleTab | None:
+        """Open what Connect to… or File › Recent asks for, and remember it (no secrets).
+
+        Typed ws://, wss:// and vnc:// targets open at once; a qvmrc:// link
+        still asks first when its control plane is not saved (open_string).
+        """
+        try:
+            target = target_from_string(req.target, self.settings)
+        except QVMRCError as e:
+            self.notify("Cannot open console", str(e), True)
+            return None
+        remember(self.settings, req.recent(target.title))
+        self.save_settings()
+        if target.from_link:
+            tab = self.open_string(req.target, password=req.password)
+        else:
+            if req.password:
+                register_secret(req.password)
+                target.password = req.password
+            if req.is_wss and (req.ca_file or req.fingerprint):
+                self._requests[target.key] = req
+            try:
+                tab = self.open_target(target)
+            finally:
+                self._requests.pop(target.key, None)
+        if tab is not None and req.view_only:
+            tab.view_only_action.setChecked(True)
+        return tab
+
+    def fill_recent_menu(self) -> None:
+        m = self.recent_menu
+        m.clear()
+        if not self.settings.recent_targets:
+            m.addAction("No recent consoles").setEnabled(False)
+            return
+        for r in self.settings.recent_targets:
+            text = r.target if not r.title or r.title in r.target else f"{r.title} — {r.target}"
+            a = m.addAction(text.replace("&", "&&") + ("  (view only)" if r.view_only else ""))
+            a.triggered.connect(lambda _=False, r=r: self.connect_to(ConnectRequest.from_recent(r)))
+        m.addSeparator()
+        m.addAction("Clear recent", self.clear_recent)
+
+    def clear_recent(self) -> None:
+        self.settings.recent_targets = []
+        self.save_settings()
+        self.fill_recent_menu()
 
     def open_settings(self) -> None:
         from qvmrc.ui.settings_dialog import SettingsDialog
