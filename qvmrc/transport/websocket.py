@@ -1,9 +1,9 @@
 """RFB over a WebSocket: the control plane's console proxy (or QEMU's/websockify's).
 
 We offer the ``binary`` subprotocol (QEMU and websockify want it) and accept a
-server that selects none (the LimiQuantix proxy). An HTTP(S) or SOCKS proxy
-from HTTPS_PROXY / HTTP_PROXY / ALL_PROXY is used as websockets (>= 15) does by
-default, NO_PROXY respected, like the control plane API (aiohttp, trust_env). A refused upgrade carries
+server that selects none (the LimiQuantix proxy). An HTTP(S) proxy from
+HTTPS_PROXY / HTTP_PROXY is used as websockets (>= 15) does by default, NO_PROXY
+respected, like the control plane API (aiohttp, trust_env). A refused upgrade carries
 the proxy's JSON reason, which becomes a ConsoleUnavailable.
 """
 
