@@ -73,6 +73,9 @@ def test_connect_to_opens_with_password_and_view_only_and_remembers_no_secret(qt
         assert [a.text() for a in entries] == ["ws://127.0.0.1:6080/websockify  (view only)", "Clear recent"]
         w.recent_menu.adjustSize()
         shot(w.recent_menu, "recent-menu.png")
+        file_menu = w.menuBar().actions()[0].menu()
+        file_menu.adjustSize()
+        shot(file_menu, "file-menu.png")
         entries[0].trigger()
         await settle()
         again = w.current_tab()

@@ -90,3 +90,17 @@ def test_hidden_vms_survive_a_settings_round_trip_and_bad_values_reset(tmp_path)
     raw["control_planes"][0]["hidden_vms"] = "nope"
     (tmp_path / "settings.json").write_text(json.dumps(raw))
     assert store.load().control_planes[0].hidden_vms is None
+
+
+def test_unticking_a_vm_in_the_control_plane_dialog_keeps_it_out(qtbot):
+    from qvmrc.ui.settings_dialog import ControlPlaneDialog
+
+    cp = ControlPlane(url="https://cp", vms=[SavedVM("a", "a")], hidden_vms=["old", "b"])
+    dlg = ControlPlaneDialog(lambda *_: None, cp)
+    qtbot.addWidget(dlg)
+    dlg._add_vm_item("b", "b", "RUNNING", True)  # ticked again: shown again
+    dlg._add_vm_item("c", "c", "RUNNING", False)  # unticked: stays out
+    out = dlg.current_cp()
+    assert [v.id for v in out.vms] == ["a", "b"] and out.hidden_vms == ["old", "c"]
+    merge_listing(out, [VM("a", "a"), VM("b", "b"), VM("c", "c"), VM("d", "d")])
+    assert [v.id for v in out.vms] == ["a", "b", "d"]  # only the VM created since joins

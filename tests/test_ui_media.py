@@ -58,6 +58,8 @@ def test_mount_and_eject_an_iso_through_the_control_plane(qtbot, loop):
             tab, notes = _tab(qtbot, srv, "web", settings)
             button: MediaButton = tab.media_button
             assert button.isEnabled()
+            tab.resize(1100, 400)
+            shot(tab.toolbar, "console-toolbar-cddvd.png")
             await button.refresh()
             assert button.actions_text() == ["cdrom-1: empty", "Mount ISO…", "Eject"]
             eject = [a for a in button.menu_.actions() if a.text() == "Eject"][0]

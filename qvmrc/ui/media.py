@@ -332,9 +332,10 @@ class MediaButton(QToolButton):
 
 def media_button_for(tab: Any) -> MediaButton:
     """The CD/DVD button of a console tab (disabled for consoles opened by URL)."""
-    target, power = tab.target, tab.power
+    target = tab.target
+    factory = getattr(tab.power, "client_factory", None)  # the power actions' API clients
     controller = None
-    if target.has_control_plane and power is not None:
-        controller = MediaController(power.client_factory, target.cp, target.vm_id, target.title, parent=tab)
+    if target.has_control_plane and factory is not None:
+        controller = MediaController(factory, target.cp, target.vm_id, target.title, parent=tab)
         controller.notification.connect(tab.notification)
     return MediaButton(controller, settings=tab.settings, parent=tab)
