@@ -170,5 +170,12 @@ def test_devserver_media_rpcs_follow_the_backend(loop):
                 assert vm.cdroms[0].iso_path == "/somewhere/else.iso" and vm.cdroms[0].connected
                 assert (await c.get_vm("off")).cdroms[0].iso_path == "/somewhere/else.iso"
                 assert (await c.eject_iso("off", "cdrom-1")).cdroms[0].has_media is False
+    from qvmrc.controlplane.devserver import parse_vm_spec
+    from qvmrc.errors import InvalidTarget
+
+    assert list(parse_vm_spec("a=vnc://127.0.0.1:5901,cdroms=2").cdroms) == ["cdrom-1", "cdrom-2"]
+    assert parse_vm_spec("a=vnc://127.0.0.1:5901,cdroms=0").cdroms == {}
+    with pytest.raises(InvalidTarget):
+        parse_vm_spec("a=vnc://127.0.0.1:5901,cdroms=lots")
 
     run(loop, scenario())

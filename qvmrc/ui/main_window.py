@@ -424,6 +424,7 @@ class MainWindow(QMainWindow):
         req = self._requests.get(target.key)  # Connect to… with a CA file or a fingerprint
         extra: dict[str, Any] = {"resolver": request_resolver(req)} if req is not None else {}
         tab = ConsoleTab(target, self.settings, power=self.power, **extra)
+        tab.media_button.save_hook = self.save_settings  # recent ISO paths
         tab.certificateTrusted.connect(self.remember_certificate)
         return tab
 

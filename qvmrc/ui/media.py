@@ -219,7 +219,8 @@ class MediaButton(QToolButton):
         self.controller = controller
         self.settings = settings
         self._own_recent: list[str] = []
-        self._save = save or (lambda: None)
+        #: Persists settings.recent_isos after a mount (the window sets it).
+        self.save_hook: Callable[[], None] = save or (lambda: None)
         self.dialog: MountIsoDialog | None = None
         self.pending: set[asyncio.Future[Any]] = set()
         self.menu_ = QMenu(self)
@@ -322,7 +323,7 @@ class MediaButton(QToolButton):
                 self.recent.remove(path)
             self.recent.insert(0, path)
             del self.recent[MAX_RECENT_ISOS:]
-            self._save()
+            self.save_hook()
         return vm
 
     async def eject(self, cdrom_id: str) -> VM | None:
