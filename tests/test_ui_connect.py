@@ -105,6 +105,20 @@ def test_a_link_typed_in_connect_to_still_asks_first(qtbot, loop, tmp_path):
         assert w.tabs.count() == 0
         assert "pw99" not in w.settings.recent_targets[0].target
 
+        # Said yes to: it opens, view only as asked.
+        from qvmrc.ui.linktrust import LinkDecision
+
+        async def yes(*args: Any) -> Any:
+            return LinkDecision.ONCE
+
+        w.link_confirmer = yes
+        w.connect_to(ConnectRequest("qvmrc://connect?url=https%3A%2F%2Fcp.example&vmId=v1", view_only=True))
+        await until(lambda: w.tabs.count() == 1 and not w.pending_links)
+        await settle()
+        tab = w.current_tab()
+        assert tab is not None and tab.view.view_only
+        await w.close_all()
+
     run(loop, scenario())
 
 

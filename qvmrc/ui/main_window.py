@@ -645,7 +645,11 @@ class MainWindow(QMainWindow):
         remember(self.settings, req.recent(target.title))
         self.save_settings()
         if target.from_link:
+            before = set(self.pending_links)
             tab = self.open_string(req.target, password=req.password)
+            if req.view_only:  # the link waits for the user's yes: view only applies after it
+                for task in set(self.pending_links) - before:
+                    task.add_done_callback(_view_only_when_opened)
         else:
             if req.password:
                 register_secret(req.password)
@@ -779,6 +783,13 @@ class MainWindow(QMainWindow):
         self.refresh_timer.stop()
         self.save_settings()
         super().closeEvent(event)
+
+
+def _view_only_when_opened(task: asyncio.Future[ConsoleTab | None]) -> None:
+    if not task.cancelled() and task.exception() is None and task.result() is not None:
+        tab = task.result()
+        assert tab is not None
+        tab.view_only_action.setChecked(True)
 
 
 async def _default_link_confirmer(*args: Any) -> Any:
