@@ -19,6 +19,7 @@ from cryptography.x509.oid import NameOID
 
 from qvmrc.controlplane.client import (
     VM,
+    Cdrom,
     ControlPlaneClient,
     fetch_server_certificate,
     pinned_ssl_context,
@@ -83,7 +84,7 @@ async def test_list_vms_follows_page_tokens(cp, dev):
 async def test_get_vm_parses_the_fields_a_console_needs(cp):
     vm = await cp.get_vm("off")
     assert vm == VM(id="off", name="off", description="dev VM on vnc://127.0.0.1:5999",
-                    state="STOPPED", node_id="node-dev-1", error_message="")
+                    state="STOPPED", node_id="node-dev-1", error_message="", cdroms=(Cdrom("cdrom-1"),))
 
 
 def test_vm_states_missing_prefixed_and_unknown():

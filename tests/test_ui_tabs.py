@@ -117,7 +117,7 @@ def test_sidebar_search_and_live_states(qtbot, loop, tmp_path):
         assert not web.isHidden()
         await w.refresh_states()
         assert "Running" in web.text(1)
-        assert "Not found" in db.text(1)
+        assert "Deleted" in db.text(1)  # the control plane no longer lists it
 
     run(loop, scenario())
 

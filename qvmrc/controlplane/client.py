@@ -1,7 +1,7 @@
 """The LimiQuantix control plane's Connect-RPC API (JSON bodies) over aiohttp.
 
 Only the calls a console needs: list and inspect VMs, ask for the console's
-password, power actions. Every failure becomes one exception whose ``str`` is
+password, power actions, and CD/DVD media (MountISO/EjectISO). Every failure becomes one exception whose ``str`` is
 one readable line: :class:`ControlPlaneError` keyed off the Connect ``code``
 (not the HTTP status), :class:`MaintenanceError` while the appliance restarts.
 
@@ -55,6 +55,25 @@ _DEFAULT_MESSAGES = {
 
 
 @dataclass(frozen=True)
+class Cdrom:
+    """One CD/DVD drive of a VM (``spec.cdroms[]``): ``iso_path`` empty means no media.
+
+    ``id`` is what MountISO/EjectISO take as ``cdromId``.
+    """
+
+    id: str
+    iso_path: str = ""
+    connected: bool = False
+
+    @property
+    def has_media(self) -> bool:
+        return bool(self.iso_path)
+
+
+MAX_CDROMS = 64  # a VM with more drives than this is a broken answer, not a VM
+
+
+@dataclass(frozen=True)
 class VM:
     """The fields of a LimiQuantix VM a console cares about."""
 
@@ -64,6 +83,7 @@ class VM:
     state: str = "UNKNOWN"
     node_id: str = ""
     error_message: str = ""
+    cdroms: tuple[Cdrom, ...] = ()
 
     @classmethod
     def from_json(cls, data: Any) -> VM:
@@ -75,7 +95,21 @@ class VM:
             id=_text(data.get("id")), name=_text(data.get("name")),
             description=_text(data.get("description")), state=power_state(status.get("state")),
             node_id=_text(status.get("nodeId")), error_message=_text(status.get("errorMessage")),
+            cdroms=_cdroms(data.get("spec")),
         )
+
+
+def _cdroms(spec: Any) -> tuple[Cdrom, ...]:
+    """``spec.cdroms`` as the backend writes it (zero values omitted); junk entries skipped."""
+    raw = spec.get("cdroms") if isinstance(spec, dict) else None
+    if not isinstance(raw, list):
+        return ()
+    out = []
+    for item in raw[:MAX_CDROMS]:
+        if isinstance(item, dict) and _text(item.get("id")):
+            out.append(Cdrom(id=_text(item.get("id")), iso_path=_text(item.get("isoPath")),
+                             connected=item.get("connected") is True))
+    return tuple(out)
 
 
 @dataclass(frozen=True, repr=False)
@@ -234,6 +268,12 @@ def _connect_error(base: str, exc: BaseException) -> ControlPlaneError:
         return ControlPlaneError("unavailable", f"the TLS certificate of {base} changed since it was trusted")
     if isinstance(exc, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)):
         return ControlPlaneError("deadline_exceeded", f"the control plane at {base} did not answer in time")
+    if isinstance(exc, aiohttp.ClientProxyConnectionError):
+        return ControlPlaneError("unavailable", f"cannot reach the proxy for {base} "
+                                 f"({os_reason(exc.os_error)}); check HTTPS_PROXY / NO_PROXY")
+    if isinstance(exc, aiohttp.ClientHttpProxyError):
+        return ControlPlaneError("unavailable", f"the proxy refused the connection to {base} "
+                                 f"(HTTP {exc.status}); check HTTPS_PROXY / NO_PROXY")
     if isinstance(exc, aiohttp.ClientConnectorError):
         why = os_reason(exc.os_error)
         return ControlPlaneError("unavailable", f"cannot reach the control plane at {base}: {why}")
@@ -332,8 +372,9 @@ class ControlPlaneClient:
 
     def _http(self) -> aiohttp.ClientSession:
         if self._session is None:
+            # trust_env: HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as curl and browsers do.
             self._session = aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=self.timeout),
+                timeout=aiohttp.ClientTimeout(total=self.timeout), trust_env=True,
                 connector=aiohttp.TCPConnector(ssl=_aiohttp_ssl(self.ssl)))
         return self._session
 
@@ -432,3 +473,13 @@ class ControlPlaneClient:
 
     async def resume_vm(self, vm_id: str) -> VM:
         return VM.from_json(await self.call("ResumeVM", {"id": vm_id}))
+
+    # -- CD/DVD media ------------------------------------------------------
+
+    async def mount_iso(self, vm_id: str, cdrom_id: str, iso_path: str) -> VM:
+        """Insert the ISO at ``iso_path`` (a path on the platform's storage) into a drive."""
+        return VM.from_json(await self.call("MountISO", {"vmId": vm_id, "cdromId": cdrom_id,
+                                                         "isoPath": iso_path}))
+
+    async def eject_iso(self, vm_id: str, cdrom_id: str) -> VM:
+        return VM.from_json(await self.call("EjectISO", {"vmId": vm_id, "cdromId": cdrom_id}))

@@ -7,6 +7,11 @@ subprotocol selected, one binary frame per TCP read (or random re-chunking
 with ``--chunking random`` to shake out framing bugs). GetConsole answers the
 hypervisor's view, ``127.0.0.1`` and a port nobody should dial, so a client
 that dials it is caught. Listens on 127.0.0.1 only.
+
+CD/DVD drives are emulated as the backend keeps them (``spec.cdroms[]``, one
+empty drive ``cdrom-1`` per VM unless told otherwise), with an ISO library
+standing in for the platform's storage. Tests add and remove VMs at run time
+with :meth:`DevServer.add_vm` / :meth:`DevServer.remove_vm`.
 """
 
 from __future__ import annotations
@@ -42,6 +47,10 @@ MAINTENANCE_BODY = {"error": "System is restarting for updates", "maintenance": 
 DEFAULT_NODE = "node-dev-1"
 MAX_BODY = 1 << 20
 MAX_FRAME = 16 * 1024 * 1024
+ISO_DIR = "/var/lib/limiquantix/isos"
+#: The dev platform's ISO library (what MountISO can find on "storage").
+DEFAULT_ISOS = (f"{ISO_DIR}/debian-12.7.0-amd64-netinst.iso", f"{ISO_DIR}/ubuntu-24.04.1-live-server-amd64.iso",
+                f"{ISO_DIR}/virtio-win-0.1.262.iso")
 
 
 @dataclass
@@ -62,6 +71,8 @@ class DevVM:
     fault: str | None = None
     description: str = ""
     last_stop_force: bool | None = None
+    #: CD/DVD drives in order: drive id -> ISO path ("" = no media).
+    cdroms: dict[str, str] = field(default_factory=lambda: {"cdrom-1": ""})
 
     def __post_init__(self) -> None:
         self.id = self.id or self.name
@@ -75,13 +86,17 @@ class DevVM:
         if self.state == "CRASHED":
             status["errorMessage"] = "guest crashed (simulated)"
         out: dict[str, Any] = {"id": self.id, "name": self.name, "description": self.description}
+        cdroms = [{"id": cid, "isoPath": iso, "connected": True} if iso else {"id": cid}
+                  for cid, iso in self.cdroms.items()]
+        if cdroms:
+            out["spec"] = {"cdroms": cdroms}
         if status:
             out["status"] = status
         return out
 
 
 def parse_vm_spec(spec: str) -> DevVM:
-    """``name=vnc://host:port[,password=...,state=STOPPED,id=...,node=...,fault=CODE]``."""
+    """``name=vnc://host:port[,password=...,state=STOPPED,id=...,node=...,fault=CODE,cdroms=N]``."""
     head, *opts = spec.split(",")
     name, sep, target = head.partition("=")
     if not sep or not name.strip():
@@ -115,6 +130,10 @@ def parse_vm_spec(spec: str) -> DevVM:
             if value not in CONSOLE_ERRORS:
                 raise InvalidTarget(f"--vm {spec!r}: fault must be one of {', '.join(CONSOLE_ERRORS)}")
             vm.fault = value
+        elif key == "cdroms":
+            if not value.strip().isdigit() or int(value) > 8:
+                raise InvalidTarget(f"--vm {spec!r}: cdroms must be a number of drives 0-8")
+            vm.cdroms = {f"cdrom-{i + 1}": "" for i in range(int(value))}
         else:
             raise InvalidTarget(f"--vm {spec!r}: unknown option {key!r}")
     return vm
@@ -150,7 +169,7 @@ class DevServer:
                  getconsole_port: int | None = None, demo: bool = False,
                  demo_password: str | None = None, seed: int | None = None,
                  dial_timeout: float = 3.0, tls_cert: str | None = None,
-                 tls_key: str | None = None) -> None:
+                 tls_key: str | None = None, isos: Sequence[str] = DEFAULT_ISOS) -> None:
         if chunking not in ("none", "random"):
             raise ValueError("chunking must be 'none' or 'random'")
         if chunk_max < 1:
@@ -159,6 +178,7 @@ class DevServer:
         for vm in vms:
             self.add_vm(vm)
         self.requested_port = port
+        self.isos: set[str] = set(isos)
         self.token = token or None
         self.chunking = chunking
         self.chunk_max = chunk_max
@@ -190,6 +210,10 @@ class DevServer:
         if vm.id in self.vms:
             raise InvalidTarget(f"two VMs have the id {vm.id!r}")
         self.vms[vm.id] = vm
+
+    def remove_vm(self, vm_id: str) -> DevVM:
+        """Delete a VM, as if someone deleted it in the web UI (its open consoles stay up)."""
+        return self.vms.pop(vm_id)
 
     @property
     def base_url(self) -> str:
@@ -334,6 +358,35 @@ class DevServer:
     def _m_ResumeVM(self, body: dict[str, Any]) -> dict[str, Any]:
         return self._power(body, ("PAUSED",), "RUNNING", "only a paused VM can resume")
 
+    # -- CD/DVD media: the backend's checks, in its order, with its codes -------
+
+    def _cdrom(self, body: dict[str, Any], need_path: bool) -> tuple[DevVM, str, str]:
+        vm_id, cdrom_id, iso = body.get("vmId"), body.get("cdromId"), body.get("isoPath")
+        for value, what in ((vm_id, "VM ID"), (cdrom_id, "CD-ROM ID"), *(((iso, "ISO path"),) if need_path else ())):
+            if not isinstance(value, str) or not value:
+                raise _RPCError(400, "invalid_argument", f"{what} is required")
+        vm = self.vms.get(vm_id)  # type: ignore[arg-type]
+        if vm is None:
+            raise _RPCError(404, "not_found", f"VM '{vm_id}' not found")
+        if cdrom_id not in vm.cdroms:
+            raise _RPCError(404, "not_found", f"CD-ROM '{cdrom_id}' not found")
+        return vm, str(cdrom_id), str(iso or "")
+
+    def _m_MountISO(self, body: dict[str, Any]) -> dict[str, Any]:
+        vm, cdrom_id, iso = self._cdrom(body, need_path=True)
+        # The backend changes the media live only on a running VM; that is where
+        # the hypervisor finds out the file does not exist.
+        if vm.state == "RUNNING" and iso not in self.isos:
+            raise _RPCError(500, "internal", f"failed to mount ISO: could not open '{iso}': "
+                                             "No such file or directory")
+        vm.cdroms[cdrom_id] = iso
+        return vm.to_json()
+
+    def _m_EjectISO(self, body: dict[str, Any]) -> dict[str, Any]:
+        vm, cdrom_id, _ = self._cdrom(body, need_path=False)
+        vm.cdroms[cdrom_id] = ""
+        return vm.to_json()
+
     # -- console proxy ----------------------------------------------------------
 
     def _refuse(self, code: str, message: str, details: str, vm_id: str,
@@ -440,7 +493,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--token-env", metavar="VAR", help="take the token from this environment variable")
     parser.add_argument("--vm", action="append", default=[], metavar="NAME=vnc://HOST:PORT[,k=v...]",
                         help="a VM and its VNC server; options password=, state=, id=, node=, "
-                             "fault=CODE (repeatable)")
+                             "fault=CODE, cdroms=N (repeatable)")
     parser.add_argument("--demo", action="store_true", help="serve the built-in demo VM as VM 'demo'")
     parser.add_argument("--demo-password", metavar="PW", help="VNC password of the demo VM")
     parser.add_argument("--chunking", choices=("none", "random"), default="none",

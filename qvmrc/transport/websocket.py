@@ -1,7 +1,9 @@
 """RFB over a WebSocket: the control plane's console proxy (or QEMU's/websockify's).
 
 We offer the ``binary`` subprotocol (QEMU and websockify want it) and accept a
-server that selects none (the LimiQuantix proxy). A refused upgrade carries
+server that selects none (the LimiQuantix proxy). An HTTP(S) proxy from
+HTTPS_PROXY / HTTP_PROXY is used as websockets (>= 15) does by default, NO_PROXY
+respected, like the control plane API (aiohttp, trust_env). A refused upgrade carries
 the proxy's JSON reason, which becomes a ConsoleUnavailable.
 """
 
@@ -78,9 +80,14 @@ class WebSocketTransport:
             raise _refusal(e.response.status_code, bytes(e.response.body or b"")) from None
         except ssl_module.SSLCertVerificationError as e:
             raise TransportError(f"the server's TLS certificate is not trusted: {e.verify_message}") from None
+        except websockets.exceptions.ProxyError as e:
+            raise TransportError(f"the proxy {_via(url)} would not open console WebSocket {_safe(url)} ({e}); "
+                                 "check HTTPS_PROXY / NO_PROXY") from None
         except (TimeoutError, OSError) as e:
             what = "timed out" if isinstance(e, TimeoutError) else (e.strerror or str(e))
-            raise TransportError(f"cannot open console WebSocket {_safe(url)}: {what}") from None
+            proxy = _via(url)
+            where = f" through the proxy {proxy}" if proxy else ""
+            raise TransportError(f"cannot open console WebSocket {_safe(url)}{where}: {what}") from None
         except websockets.exceptions.InvalidURI:
             raise TransportError(f"not a valid WebSocket URL: {_safe(url)}") from None
         except websockets.exceptions.WebSocketException as e:
@@ -114,6 +121,17 @@ class WebSocketTransport:
 
     async def close(self) -> None:
         await self._ws.close()
+
+
+def _via(url: str) -> str:
+    """The proxy websockets takes from the environment for ``url`` (HTTPS_PROXY, NO_PROXY…), or ""."""
+    try:
+        from websockets.proxy import get_proxy
+        from websockets.uri import parse_uri
+
+        return redact_url(get_proxy(parse_uri(url)) or "")
+    except Exception:  # an unparsable URL or proxy variable: the caller's error says enough
+        return ""
 
 
 def _safe(url: str) -> str:

@@ -454,6 +454,10 @@ class ConsoleTab(QWidget):
         if not self.power_button.isEnabled():
             self.power_button.setToolTip("Power actions need a control plane (this console was opened by URL)")
         tb.addWidget(self.power_button)
+        from qvmrc.ui.media import media_button_for
+
+        self.media_button = media_button_for(self)
+        tb.addWidget(self.media_button)
         tb.addSeparator()
         self.screenshot_action = tb.addAction("Screenshot…")
         self.screenshot_action.setToolTip("Save the console as a PNG")

@@ -1,7 +1,8 @@
 """The main window: saved VMs by control plane on the left, one tab per open console.
 
 Power states in the sidebar come from ListVMs every ~10 s (one call per control
-plane, not one per VM). Opening a VM that already has a tab focuses that tab:
+plane, not one per VM); the same answer brings in VMs created since (see
+qvmrc.ui.inventory) and marks the deleted ones. Opening a VM that already has a tab focuses that tab:
 two consoles of one VM would fight over the keyboard and the pointer.
 """
 
@@ -19,7 +20,6 @@ from PySide6.QtGui import QAction, QBrush, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -41,8 +41,10 @@ from qvmrc.ui import dialogs
 from qvmrc.ui import help as help_dialogs
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget, target_for_vm, target_from_string
 from qvmrc.ui.debug_panel import ConsoleStatsSource, DebugPanel, QtLogHandler
+from qvmrc.ui.inventory import hide, merge_listing
 from qvmrc.ui.logscrub import register_secret
 from qvmrc.ui.power import ACTIONS, PowerController, available, make_client
+from qvmrc.ui.recents import ConnectRequest, remember, request_resolver
 from qvmrc.ui.settings import (
     ControlPlane,
     SavedVM,
@@ -88,6 +90,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self.secrets = secrets
         self.tabs_by_key: dict[str, ConsoleTab] = {}
+        self._requests: dict[str, ConnectRequest] = {}
         #: Links waiting for the user's yes (open_string); tests await them.
         self.pending_links: set[asyncio.Future[ConsoleTab | None]] = set()
         self.link_confirmer: Callable[..., Any] = _default_link_confirmer
@@ -111,7 +114,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(lambda _: self._current_changed())
         self.welcome = QLabel(
             "<h2>QVMRC</h2><p>Double-click a VM in the sidebar to open its console,<br>"
-            "or add a control plane with <b>+</b>.</p><p>File › Open console… takes a "
+            "or add a control plane with <b>+</b>.</p><p>File › Connect to… takes a "
             "ws://, wss://, vnc:// address or a qvmrc:// link.</p>")
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.welcome.setTextFormat(Qt.TextFormat.RichText)
@@ -164,7 +167,7 @@ class MainWindow(QMainWindow):
         add.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(add)
         menu.addAction("Add control plane…", self.add_control_plane)
-        menu.addAction("Open console…", self.open_console_dialog)
+        menu.addAction("Connect to…", self.open_console_dialog)
         add.setMenu(menu)
         top.addWidget(self.search, 1)
         top.addWidget(add)
@@ -202,9 +205,15 @@ class MainWindow(QMainWindow):
         self.apply_filter(self.search.text())
 
     def _paint_state(self, item: QTreeWidgetItem, state: str) -> None:
-        shown = state.capitalize() if state else ""
+        gone = state == "NOT FOUND"
+        shown = "Deleted" if gone else state.capitalize() if state else ""
         item.setText(1, ("● " + shown) if shown else "")
         item.setForeground(1, QBrush(QColor(STATE_COLOURS.get(state, "#8a8f98"))))
+        f = item.font(0)
+        f.setItalic(gone)
+        item.setFont(0, f)
+        item.setToolTip(1, "The control plane no longer lists this VM; right-click › Remove from list"
+                        if gone else "")
 
     def vm_item(self, cp_id: str, vm_id: str) -> QTreeWidgetItem | None:
         for i in range(self.tree.topLevelItemCount()):
@@ -345,7 +354,7 @@ class MainWindow(QMainWindow):
         cp = self.settings.find_control_plane(cp_id)
         if cp is None:
             return
-        cp.vms = [v for v in cp.vms if v.id != vm_id]
+        hide(cp, vm_id)
         self.save_settings()
         self.rebuild_tree()
 
@@ -375,6 +384,15 @@ class MainWindow(QMainWindow):
                 if top is not None:
                     top.setText(1, "")
                     top.setToolTip(1, "")
+                change = merge_listing(cp, result)  # new VMs join the sidebar
+                if change.changed:
+                    self.save_settings()
+                if change.added:
+                    self.rebuild_tree()
+                for vm_id in change.renamed:
+                    item, saved_vm = self.vm_item(cp.id, vm_id), cp.find_vm(vm_id)
+                    if item is not None and saved_vm is not None:
+                        item.setText(0, saved_vm.label)
                 by_id = {vm.id: vm for vm in result}
                 for saved in cp.vms:
                     vm = by_id.get(saved.id)
@@ -403,7 +421,10 @@ class MainWindow(QMainWindow):
     # --------------------------------------------------------------- tabs
 
     def _make_tab(self, target: ConsoleTarget) -> ConsoleTab:
-        tab = ConsoleTab(target, self.settings, power=self.power)
+        req = self._requests.get(target.key)  # Connect to… with a CA file or a fingerprint
+        extra: dict[str, Any] = {"resolver": request_resolver(req)} if req is not None else {}
+        tab = ConsoleTab(target, self.settings, power=self.power, **extra)
+        tab.media_button.save_hook = self.save_settings  # recent ISO paths
         tab.certificateTrusted.connect(self.remember_certificate)
         return tab
 
@@ -562,7 +583,10 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         mb = self.menuBar()
         file = mb.addMenu("&File")
-        file.addAction("&Open console…", QKeySequence("Ctrl+O"), self.open_console_dialog)
+        file.addAction("&Connect to…", QKeySequence("Ctrl+O"), self.open_console_dialog)
+        self.recent_menu = file.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
+        self.fill_recent_menu()
         file.addAction("&Add control plane…", self.add_control_plane)
         file.addSeparator()
         file.addAction("&Preferences…", QKeySequence("Ctrl+,"), self.open_settings)
@@ -596,14 +620,67 @@ class MainWindow(QMainWindow):
             self.settings.show_sidebar = on
             self.save_settings()
 
-    def open_console_dialog(self) -> None:
-        dlg = QInputDialog(self)
-        dlg.setWindowTitle("Open console")
-        dlg.setLabelText("Console address (ws://, wss://, vnc://host:port) or qvmrc:// link:")
-        dlg.resize(560, dlg.height())
-        dlg.textValueSelected.connect(lambda text: text.strip() and self.open_string(text))
+    def open_console_dialog(self, initial: ConnectRequest | None = None) -> Any:
+        """File › Connect to…: address, password, TLS and view-only (qvmrc.ui.connect_dialog)."""
+        from qvmrc.ui.connect_dialog import ConnectDialog
+
+        dlg = ConnectDialog(self.settings, self, initial if isinstance(initial, ConnectRequest) else None)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.accepted.connect(lambda: self.connect_to(dlg.request()))
+        self.connect_dialog = dlg
         dlg.open()
+        return dlg
+
+    def connect_to(self, req: ConnectRequest) -> ConsoleTab | None:
+        """Open what Connect to… or File › Recent asks for, and remember it (no secrets).
+
+        Typed ws://, wss:// and vnc:// targets open at once; a qvmrc:// link
+        still asks first when its control plane is not saved (open_string).
+        """
+        try:
+            target = target_from_string(req.target, self.settings)
+        except QVMRCError as e:
+            self.notify("Cannot open console", str(e), True)
+            return None
+        remember(self.settings, req.recent(target.title))
+        self.save_settings()
+        if target.from_link:
+            before = set(self.pending_links)
+            tab = self.open_string(req.target, password=req.password)
+            if req.view_only:  # the link waits for the user's yes: view only applies after it
+                for task in set(self.pending_links) - before:
+                    task.add_done_callback(_view_only_when_opened)
+        else:
+            if req.password:
+                register_secret(req.password)
+                target.password = req.password
+            if req.is_wss and (req.ca_file or req.fingerprint):
+                self._requests[target.key] = req
+            try:
+                tab = self.open_target(target)
+            finally:
+                self._requests.pop(target.key, None)
+        if tab is not None and req.view_only:
+            tab.view_only_action.setChecked(True)
+        return tab
+
+    def fill_recent_menu(self) -> None:
+        m = self.recent_menu
+        m.clear()
+        if not self.settings.recent_targets:
+            m.addAction("No recent consoles").setEnabled(False)
+            return
+        for r in self.settings.recent_targets:
+            text = r.target if not r.title or r.title in r.target else f"{r.title} — {r.target}"
+            a = m.addAction(text.replace("&", "&&") + ("  (view only)" if r.view_only else ""))
+            a.triggered.connect(lambda _=False, r=r: self.connect_to(ConnectRequest.from_recent(r)))
+        m.addSeparator()
+        m.addAction("Clear recent", self.clear_recent)
+
+    def clear_recent(self) -> None:
+        self.settings.recent_targets = []
+        self.save_settings()
+        self.fill_recent_menu()
 
     def open_settings(self) -> None:
         from qvmrc.ui.settings_dialog import SettingsDialog
@@ -620,7 +697,8 @@ class MainWindow(QMainWindow):
     def apply_settings(self, new: Settings) -> None:
         new.control_planes = self.settings.control_planes
         new.show_sidebar = self.settings.show_sidebar
-        for kept in ("link_handler_asked", "legacy_imported", "secret_storage"):  # answered meanwhile
+        for kept in ("link_handler_asked", "legacy_imported", "secret_storage", "recent_isos",
+                     "recent_targets"):  # changed meanwhile
             setattr(new, kept, getattr(self.settings, kept))
         for k, v in vars(new).items():
             setattr(self.settings, k, v)
@@ -705,6 +783,13 @@ class MainWindow(QMainWindow):
         self.refresh_timer.stop()
         self.save_settings()
         super().closeEvent(event)
+
+
+def _view_only_when_opened(task: asyncio.Future[ConsoleTab | None]) -> None:
+    if not task.cancelled() and task.exception() is None and task.result() is not None:
+        tab = task.result()
+        assert tab is not None
+        tab.view_only_action.setChecked(True)
 
 
 async def _default_link_confirmer(*args: Any) -> Any:

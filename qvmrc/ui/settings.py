@@ -70,6 +70,8 @@ class ControlPlane:
     verify_tls: bool = True
     pinned_pem: str = ""  # a certificate the user chose to trust (public, not a secret)
     vms: list[SavedVM] = field(default_factory=list)
+    #: VMs the user took out of the sidebar (qvmrc.ui.inventory); None: not tracked yet.
+    hidden_vms: list[str] | None = None
 
     @property
     def label(self) -> str:
@@ -77,6 +79,25 @@ class ControlPlane:
 
     def find_vm(self, vm_id: str) -> SavedVM | None:
         return next((v for v in self.vms if v.id == vm_id), None)
+
+
+@dataclass
+class RecentTarget:
+    """A console the user opened with "Connect to…" (qvmrc.ui.recents). No secrets:
+    ``target`` is redacted (no user:password@, no password=), passwords are never kept."""
+
+    target: str
+    title: str = ""
+    view_only: bool = False
+    ca_file: str = ""  # a CA (PEM) to verify a wss:// server with
+    fingerprint: str = ""  # or the SHA-256 of the one certificate the user accepted
+
+    @property
+    def label(self) -> str:
+        return self.title or self.target
+
+
+MAX_RECENT_TARGETS = 10
 
 
 @dataclass
@@ -103,6 +124,10 @@ class Settings:
     link_handler_asked: bool = False
     legacy_imported: bool = False
     secret_storage: str = ""  # where tokens go when no keyring works: "", "session" or "file"
+    # ISO paths (on the platform's storage) mounted lately, newest first (qvmrc.ui.media).
+    recent_isos: list[str] = field(default_factory=list)
+    # Consoles opened with File › Connect to…, newest first (File › Recent).
+    recent_targets: list[RecentTarget] = field(default_factory=list)
 
     def encodings(self) -> tuple[str, ...]:
         """The encoding list a session offers: the preferred one first, then our default order."""
@@ -126,6 +151,7 @@ class Settings:
             cp["url"] = display_url(cp["url"])
             cp["pinned_pem"] = "(set)" if cp.get("pinned_pem") else ""
             cp["vms"] = len(cp["vms"])
+            cp["hidden_vms"] = len(cp.get("hidden_vms") or [])
         return _drop_secret_keys(data)
 
 
@@ -180,7 +206,32 @@ _CHECKS: dict[str, Any] = {
     "link_handler_asked": lambda v: v if isinstance(v, bool) else _bad(),
     "legacy_imported": lambda v: v if isinstance(v, bool) else _bad(),
     "secret_storage": lambda v: v if v in SECRET_FALLBACKS else _bad(),
+    "recent_isos": lambda v: _text_list(v, 10, 4096),
+    "recent_targets": lambda v: _recent_targets(v),
 }
+
+
+def _recent_targets(value: Any) -> list[RecentTarget]:
+    if not isinstance(value, list):
+        raise ValueError("not a list")
+    out: list[RecentTarget] = []
+    for raw in value[:MAX_RECENT_TARGETS]:
+        if not isinstance(raw, dict) or not isinstance(raw.get("target"), str) or not raw["target"]:
+            raise ValueError("a recent target needs a target")
+        texts = {k: raw.get(k, "") for k in ("title", "ca_file", "fingerprint")}
+        if not all(isinstance(t, str) and len(t) < 4096 for t in texts.values()) or len(raw["target"]) > 4096:
+            raise ValueError("bad recent target")
+        # Whatever an older or edited file holds, no secret comes back in.
+        out.append(RecentTarget(target=redact_url(raw["target"]), view_only=raw.get("view_only") is True,
+                                **texts))
+    return out
+
+
+def _text_list(value: Any, count: int, length: int) -> list[str]:
+    """A list of short, non-empty strings; longer lists are cut, anything else is invalid."""
+    if not isinstance(value, list) or not all(isinstance(x, str) and 0 < len(x) <= length for x in value):
+        raise ValueError("not a list of texts")
+    return list(value[:count])
 
 
 def _bad() -> Any:
@@ -199,6 +250,9 @@ def _parse_control_plane(raw: Any) -> ControlPlane:
                       pinned_pem=str(raw.get("pinned_pem") or ""))
     if isinstance(raw.get("id"), str) and raw["id"]:
         cp.id = raw["id"]
+    hidden = raw.get("hidden_vms")
+    if isinstance(hidden, list):
+        cp.hidden_vms = [h for h in hidden if isinstance(h, str) and h][:10_000]
     return cp
 
 

@@ -200,11 +200,18 @@ class ControlPlaneDialog(QDialog):
         cp.verify_tls = self.verify.isChecked()
         cp.pinned_pem = self.pinned_pem
         cp.vms = []
+        unticked = []
         for i in range(self.vm_list.count()):
             item = self.vm_list.item(i)
+            vm_id, name = item.data(Qt.ItemDataRole.UserRole)
             if item.checkState() == Qt.CheckState.Checked:
-                vm_id, name = item.data(Qt.ItemDataRole.UserRole)
                 cp.vms.append(SavedVM(id=vm_id, name=name))
+            else:
+                unticked.append(vm_id)
+        # Unticked VMs stay out of the sidebar; VMs created later join it (qvmrc.ui.inventory).
+        ticked = {v.id for v in cp.vms}
+        before = [h for h in (self.cp.hidden_vms or []) if h not in ticked] if self.cp else []
+        cp.hidden_vms = before + [u for u in unticked if u not in before]
         return cp
 
     def current_token(self) -> str | None:
