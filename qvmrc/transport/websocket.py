@@ -15,8 +15,8 @@ import websockets
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
-from qvmrc import safejson
-from qvmrc.errors import ConnectionClosed, ConsoleUnavailable, TransportError
+from qvmrc import certs, safejson
+from qvmrc.errors import ConnectionClosed, ConsoleUnavailable, TransportError, UntrustedCertificate
 from qvmrc.redact import redact_url
 from qvmrc.transport.wsfaults import PING_INTERVAL, PING_TIMEOUT, FailFastConnection, closed_reason
 
@@ -56,7 +56,7 @@ class WebSocketTransport:
                    ping_timeout: float | None = PING_TIMEOUT) -> WebSocketTransport:
         kwargs: dict[str, object] = {}
         if url.startswith("wss://"):
-            kwargs["ssl"] = ssl if ssl is not None else ssl_module.create_default_context()
+            kwargs["ssl"] = ssl if ssl is not None else certs.default_context()
         try:
             ws = await connect(
                 url, subprotocols=[Subprotocol("binary")], additional_headers=dict(headers or {}),
@@ -67,7 +67,9 @@ class WebSocketTransport:
         except websockets.exceptions.InvalidStatus as e:
             raise _refusal(e.response.status_code, bytes(e.response.body or b"")) from None
         except ssl_module.SSLCertVerificationError as e:
-            raise TransportError(f"the server's TLS certificate is not trusted: {e.verify_message}") from None
+            # Not a passing problem: the UI offers to trust it, the CLI names --pin/--ca-file.
+            raise UntrustedCertificate(url, f"the TLS certificate of {_safe(url)} is not trusted: "
+                                       f"{certs.describe_verify_error(e)}") from None
         except (TimeoutError, OSError) as e:
             what = "timed out" if isinstance(e, TimeoutError) else (e.strerror or str(e))
             raise TransportError(f"cannot open console WebSocket {_safe(url)}: {what}") from None
