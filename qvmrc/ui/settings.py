@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from qvmrc.errors import InvalidTarget
 from qvmrc.redact import redact_url
 from qvmrc.rfb.encodings.numbers import DEFAULT_ENCODINGS, PIXEL_ENCODINGS
 
@@ -99,6 +100,11 @@ class Settings:
     # the username for its Plain subtypes. Public, not secrets.
     vnc_ca_file: str = ""
     vnc_username: str = ""
+    # TLS for https/wss (see qvmrc.certs): a CA file trusted besides the OS's
+    # store, and certificates the user trusted for ad-hoc wss:// servers
+    # ("host:port" -> SHA-256 fingerprint). Public, not secrets.
+    ca_file: str = ""
+    pinned_certificates: dict[str, str] = field(default_factory=dict)
     control_planes: list[ControlPlane] = field(default_factory=list)
 
     def encodings(self) -> tuple[str, ...]:
@@ -173,7 +179,20 @@ _CHECKS: dict[str, Any] = {
     "show_sidebar": lambda v: v if isinstance(v, bool) else _bad(),
     "vnc_ca_file": lambda v: v if isinstance(v, str) and len(v) < 4096 else _bad(),
     "vnc_username": lambda v: v if isinstance(v, str) and len(v) < 256 else _bad(),
+    "ca_file": lambda v: v if isinstance(v, str) and len(v) < 4096 else _bad(),
+    "pinned_certificates": lambda v: _pins(v),
 }
+
+
+def _pins(v: Any) -> dict[str, str]:
+    from qvmrc.certs import normalise_fingerprint
+
+    if not isinstance(v, dict) or len(v) > 1000:
+        raise ValueError("bad pins")
+    try:
+        return {str(k)[:300]: normalise_fingerprint(str(fp)) for k, fp in v.items()}
+    except InvalidTarget:
+        raise ValueError("bad pin") from None
 
 
 def _bad() -> Any:
