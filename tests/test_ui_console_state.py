@@ -267,3 +267,20 @@ def test_connecting_and_authenticating_are_shown(qtbot, loop):
         await tab.close_console()
 
     run(loop, scenario())
+
+
+def test_settings_offer_a_ca_file_and_forgetting_trusted_certificates(qtbot):
+    from qvmrc.ui.settings_dialog import SettingsDialog
+
+    fp = ":".join(["CD"] * 32)
+    dlg = SettingsDialog(Settings(pinned_certificates={"10.0.0.5:443": fp}))
+    qtbot.addWidget(dlg)
+    assert dlg.result_settings().pinned_certificates == {"10.0.0.5:443": fp}
+    dlg.ca_file.setText(" /etc/ssl/appliance.pem ")
+    assert not dlg.forget_pins.isHidden() and fp in dlg.forget_pins.toolTip()
+    dlg.forget_pins.click()
+    s = dlg.result_settings()
+    assert s.ca_file == "/etc/ssl/appliance.pem" and s.pinned_certificates == {}
+    empty = SettingsDialog(Settings())
+    qtbot.addWidget(empty)
+    assert empty.forget_pins.isHidden()
