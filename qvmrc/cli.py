@@ -196,7 +196,9 @@ def _ssl_context(args: argparse.Namespace) -> Any:
         raise InvalidTarget("give --pin or --ca-file, not both")
     if pin or ca_file:
         return certs.context_for(pin=pin, ca_file=ca_file)
-    return None
+    from qvmrc.trust import saved_tls  # what the app trusts (pins from "Trust this certificate…")
+
+    return saved_tls(args.target)
 
 
 def _trust_hint(err: QVMRCError, args: argparse.Namespace) -> str:

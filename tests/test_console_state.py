@@ -235,3 +235,76 @@ def test_the_console_model_imports_no_qt() -> None:
             "bad = [m for m in sys.modules if m.startswith(('PySide6', 'qasync'))]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ------------------------------------------------------------------ driver
+
+
+def test_the_driver_retries_on_the_models_schedule_and_stops_on_close() -> None:
+    import asyncio
+
+    from qvmrc.console.driver import ConsoleDriver
+
+    slept: list[float] = []
+    attempts: list[int] = []
+
+    async def main() -> None:
+        m = model()
+
+        async def attempt() -> tuple[Outcome, BaseException | None]:
+            attempts.append(1)
+            if len(attempts) == 3:
+                driver.close()
+                return Outcome.CLOSED, None
+            return Outcome.FAILED, TransportError("refused")
+
+        async def sleep(s: float) -> None:
+            slept.append(s)
+
+        async def perform(_a: Action) -> bool:
+            return False
+
+        driver = ConsoleDriver(m, attempt, perform, sleep)
+        await asyncio.wait_for(driver.run(), 10)
+
+    asyncio.run(main())
+    assert len(attempts) == 3
+    assert sum(slept) == pytest.approx(3.0 + 6.0)  # the countdown adds up to the backoff delays
+
+
+def test_a_declined_action_puts_the_previous_state_back() -> None:
+    import asyncio
+
+    from qvmrc.console.driver import ConsoleDriver
+
+    async def main() -> tuple[Phase, list[Action]]:
+        m = model(can_power=True)
+        performed: list[Action] = []
+
+        async def attempt() -> tuple[Outcome, BaseException | None]:
+            return Outcome.FAILED, ConsoleUnavailable("VM_NOT_RUNNING", "VM is not running")
+
+        async def perform(a: Action) -> bool:
+            performed.append(a)
+            m.busy("Starting the VM…")
+            return False
+
+        async def never(_s: float) -> None:
+            await asyncio.Event().wait()
+
+        driver = ConsoleDriver(m, attempt, perform, never)
+        task = asyncio.ensure_future(driver.run())
+        while m.state.phase is not Phase.VM_STOPPED:
+            await asyncio.sleep(0)
+        driver.press(Action.START)
+        while not performed:
+            await asyncio.sleep(0)
+        for _ in range(5):
+            await asyncio.sleep(0)
+        phase = m.state.phase
+        driver.close()
+        await asyncio.wait_for(task, 10)
+        return phase, performed
+
+    phase, performed = asyncio.run(main())
+    assert performed == [Action.START] and phase is Phase.VM_STOPPED

@@ -229,3 +229,22 @@ async def test_cli_pin_trusts_exactly_that_certificate_and_says_what_did_not_mat
             assert f"expected SHA-256 {':'.join(['AA'] * 32)}" in err and f"presented {fp}" in err
         code, _, err = await qvmrc("snapshot", wss, "-o", str(tmp_path / "d.png"), "--pin", "12:34")
         assert code != 0 and "not a SHA-256 fingerprint" in err
+
+
+async def test_the_cli_trusts_what_the_app_pinned(tmp_path):
+    """One trust flow: a certificate trusted in the app (pinned in settings) works for the CLI."""
+    from qvmrc.ui.settings import SettingsStore
+
+    cert, key, fp = leaf_cert(tmp_path)
+    async with DevServer(demo=True, tls_cert=str(cert), tls_key=str(key)) as srv:
+        wss = f"wss://127.0.0.1:{srv.port}/api/console/demo/ws"
+        conf = tmp_path / "conf"
+        env = {"QVMRC_CONFIG_DIR": str(conf)}
+        code, _, err = await qvmrc("snapshot", wss, "-o", str(tmp_path / "a.png"), env=env)
+        assert code != 0 and "not trusted" in err
+        store = SettingsStore(conf)
+        settings = store.load()
+        settings.pinned_certificates[f"127.0.0.1:{srv.port}"] = fp
+        store.save(settings)
+        code, _, err = await qvmrc("snapshot", wss, "-o", str(tmp_path / "b.png"), env=env)
+        assert code == 0, err

@@ -12,7 +12,7 @@ import enum
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from qvmrc.console.state import CONNECT, Action, ConsoleModel, Outcome, Plan
+from qvmrc.console.state import CONNECT, Action, ConsoleModel, Outcome, Phase, Plan
 
 Attempt = Callable[[], Awaitable[tuple[Outcome, BaseException | None]]]
 Perform = Callable[[Action], Awaitable[bool]]
@@ -46,7 +46,7 @@ class ConsoleDriver:
         if self._wake is not None and not self._wake.done():
             self._wake.set_result(action)
         elif self.model.state.live and action in SIDE_EFFECTS:
-            asyncio.ensure_future(self._perform(action))
+            asyncio.ensure_future(self._perform_now(action))
 
     def changed(self) -> None:
         """The model was told something from outside (the sidebar's power state)."""
@@ -57,6 +57,12 @@ class ConsoleDriver:
         self.closed = True
         if self._wake is not None and not self._wake.done():
             self._wake.set_result(_Wake.CLOSED)
+
+    async def _perform_now(self, action: Action) -> None:
+        """Resume a paused VM whose console is connected: no attempt follows."""
+        before = self.model.state
+        if not await self._perform(action) and self.model.state.phase is Phase.BUSY:
+            self.model.restore(before)
 
     # ------------------------------------------------------------ loop
 
@@ -83,8 +89,8 @@ class ConsoleDriver:
                 done = await self._perform(what)
                 if self.closed:
                     return
-                if not done:
-                    model.restore(before)
+                if not done and model.state.phase is Phase.BUSY:
+                    model.restore(before)  # declined or failed (the UI said why, if it had to)
                 plan = model.plan if (not done or model.plan.connect) else model.user(what)
             else:
                 plan = model.user(what)

@@ -891,20 +891,10 @@ class ConsoleTab(QWidget):
 
 
 def tls_for(target: ConsoleTarget, settings: Settings | None) -> Any:
-    """The TLS trust for a target (see qvmrc.certs): its control plane's pin or "verify off",
-    a pin saved for an ad-hoc wss:// server, the CA file from Settings; None: the OS store."""
-    from qvmrc import certs
+    """The TLS trust for a target (qvmrc.trust.tls_for): its control plane's or its server's."""
+    from qvmrc.trust import tls_for as trust_for
 
-    cp = target.cp
-    if cp is not None and (cp.pinned_pem or not cp.verify_tls):
-        return certs.context_for(pinned_pem=cp.pinned_pem or None, verify=cp.verify_tls)
-    pins = settings.pinned_certificates if settings is not None else {}
-    url = cp.url if cp is not None else target.target
-    pin = pins.get(certs.host_key(url)) if url.lower().startswith(("https://", "wss://")) else None
-    ca_file = settings.ca_file if settings is not None else ""
-    if pin or ca_file:
-        return certs.context_for(pin=pin, ca_file=ca_file or None)
-    return None
+    return trust_for(target.cp.url if target.cp is not None else target.target, settings, target.cp)
 
 
 def resolver_for(settings: Settings | None) -> Resolver:
