@@ -66,6 +66,7 @@ class CertificateNotTrusted(ControlPlaneError):
 
     def __init__(self, base_url: str, message: str) -> None:
         self.base_url = base_url
+        self.got = ""  # the presented certificate's SHA-256, once someone looked
         super().__init__("unavailable", message)
         self.args = (message,)  # the code says nothing here: no "(unavailable)" after the sentence
 

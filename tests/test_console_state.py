@@ -206,6 +206,12 @@ def test_untrusted_certificate_fails_for_good_with_trust() -> None:
     plan = m.attempt_ended(Outcome.FAILED, UntrustedCertificate("wss://10.0.0.5/x", "self-signed certificate"))
     assert plan == Plan() and m.state.phase is Phase.UNTRUSTED
     assert m.state.actions == (Action.TRUST, Action.RETRY) and "fingerprint" in m.state.advice
+    err = UntrustedCertificate("wss://10.0.0.5/x", "self-signed certificate", got="AB:CD")
+    m.attempt_ended(Outcome.FAILED, err)
+    assert m.state.reason.endswith("SHA-256 fingerprint\nAB:CD")
+    mismatch = UntrustedCertificate("wss://x", "expected SHA-256 EF:01, the server presented AB:CD", got="AB:CD")
+    m.attempt_ended(Outcome.FAILED, mismatch)
+    assert m.state.reason.count("AB:CD") == 1
     assert m.user(Action.TRUST) == Plan(connect=True)
 
 

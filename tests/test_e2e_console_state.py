@@ -155,7 +155,8 @@ def test_an_adhoc_wss_with_a_self_signed_certificate_is_trusted_pinned_and_conne
             tab.start()
             try:
                 await eventually(lambda: tab.model.state.phase is Phase.UNTRUSTED)
-                assert "self-signed certificate" in tab.overlay_text()
+                text = tab.overlay_text()
+                assert "self-signed certificate" in text and f"{fp[:47]}\n{fp[48:]}" in text
                 assert not tab.overlay.buttons["trust"].isHidden()
                 await settle(50)
                 assert clock.waiting == 0 and srv.console_sessions == 0  # no "reconnecting" loop

@@ -240,7 +240,7 @@ def test_untrusted_adhoc_wss_offers_trust_and_pins_the_fingerprint_in_settings(q
         tab.start()
         await until(lambda: tab.model.state.phase is Phase.UNTRUSTED)
         text = tab.overlay_text()
-        assert "self-signed certificate" in text and "fingerprint" in text
+        assert "self-signed certificate" in text and f"SHA-256 fingerprint\n{fp[:47]}\n{fp[48:]}" in text
         assert _visible(tab) == {"trust", "retry"}
         await settle(50)
         assert clock.waiting == 0  # no "reconnecting" loop

@@ -80,6 +80,7 @@ class Failure:
     code: str = ""
     advice: str = ""
     retry_after: float | None = None  # the server's hint (maintenance), seconds
+    fingerprint: str = ""  # SHA-256 of the certificate an untrusted server presented
 
     @property
     def retryable(self) -> bool:
@@ -115,7 +116,7 @@ def classify(err: BaseException | None) -> Failure:
             return Failure(FailureKind.PERMANENT, reason, code, ADVICE.get(code, ""))
         return Failure(FailureKind.TRANSIENT, reason, code, ADVICE.get(code, ""))
     if isinstance(err, (CertificateNotTrusted, UntrustedCertificate)):
-        return Failure(FailureKind.UNTRUSTED, str(err), "", ADVICE["UNTRUSTED"])
+        return Failure(FailureKind.UNTRUSTED, str(err), "", ADVICE["UNTRUSTED"], fingerprint=err.got)
     if isinstance(err, MaintenanceError):
         return Failure(FailureKind.TRANSIENT, str(err), err.code, retry_after=err.retry_after)
     if isinstance(err, ControlPlaneError):

@@ -208,9 +208,13 @@ class ConsoleModel:
         if kind is FailureKind.UNTRUSTED:
             self._reset_backoff()
             actions = (Action.TRUST, Action.RETRY) if self.can_trust else (Action.RETRY,)
+            reason = failure.reason
+            if failure.fingerprint and failure.fingerprint not in reason:
+                fp = failure.fingerprint
+                half = fp[:48].rstrip(":") + "\n" + fp[48:] if len(fp) == 95 else fp  # two lines that fit
+                reason += f"\nIt presents the certificate with SHA-256 fingerprint\n{half}"
             return self._set(ConsoleState(Phase.UNTRUSTED, "The server's certificate is not trusted",
-                                          failure.reason, advice=failure.advice, actions=actions),
-                             WAIT_FOR_USER)
+                                          reason, advice=failure.advice, actions=actions), WAIT_FOR_USER)
         if kind is FailureKind.PERMANENT:
             self._permanent_seen += 1
             if not self.ever_connected or self._permanent_seen > PERMANENT_RETRIES:

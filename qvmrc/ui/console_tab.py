@@ -266,7 +266,9 @@ class StateOverlay(QFrame):
             return
         width = min(max(360, p.width() // 2), max(200, p.width() - 40))
         self.setFixedWidth(width)
-        self.adjustSize()
+        # Wrapped labels need their height for this width (adjustSize alone clips long texts).
+        lay = self.layout()
+        self.setFixedHeight(lay.totalHeightForWidth(width) if lay.hasHeightForWidth() else self.sizeHint().height())
         self.move((p.width() - self.width()) // 2, (p.height() - self.height()) // 2)
 
     def text(self) -> str:
@@ -568,6 +570,7 @@ class ConsoleTab(QWidget):
             endpoint = await self._resolver(self.target)
         except QVMRCError as e:
             log.info("cannot open console %s: %s", self.target.title, e)
+            await _look_at_certificate(e)
             return Outcome.FAILED, e
         if self._closed:
             return Outcome.CLOSED, None
@@ -604,6 +607,7 @@ class ConsoleTab(QWidget):
             err = e
         except QVMRCError as e:
             err = e
+            await _look_at_certificate(e)
         finally:
             self._in_session = False
             self._after_session()
@@ -888,6 +892,21 @@ class ConsoleTab(QWidget):
         if watched is self.view and event.type() in _INTERACTIONS:
             self.clipboard.user_interacted()
         return False
+
+
+async def _look_at_certificate(err: QVMRCError) -> None:
+    """An untrusted server: fetch its certificate (unverified) so the overlay shows its fingerprint."""
+    from qvmrc.errors import CertificateNotTrusted, UntrustedCertificate
+
+    if not isinstance(err, (CertificateNotTrusted, UntrustedCertificate)) or err.got:
+        return
+    from qvmrc.controlplane.client import fetch_server_certificate
+
+    url = err.url if isinstance(err, UntrustedCertificate) else err.base_url
+    try:
+        err.got = (await fetch_server_certificate(url, timeout=5.0)).sha256
+    except QVMRCError as e:
+        log.info("cannot fetch the certificate of %s: %s", display_url(url), e)
 
 
 def tls_for(target: ConsoleTarget, settings: Settings | None) -> Any:
