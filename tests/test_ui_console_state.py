@@ -284,3 +284,59 @@ def test_settings_offer_a_ca_file_and_forgetting_trusted_certificates(qtbot):
     empty = SettingsDialog(Settings())
     qtbot.addWidget(empty)
     assert empty.forget_pins.isHidden()
+
+
+def test_the_main_windows_vm_poller_feeds_the_console(qtbot, loop, tmp_path):
+    """The sidebar's ListVMs poll is what tells an open console that its VM paused or stopped."""
+    from qvmrc.ui.main_window import MainWindow
+    from qvmrc.ui.settings import SavedVM, SettingsStore
+    settings = Settings()
+    settings.control_planes.append(ControlPlane(url="https://cp.example", name="Lab", id="cp1",
+                                                vms=[SavedVM("vm-1", "web01")]))
+    class Client:
+        vms = [VM(id="vm-1", name="web01", state="RUNNING")]
+
+        async def __aenter__(self) -> Any:
+            return self
+
+        async def __aexit__(self, *exc: object) -> None: ...
+
+        async def list_vms(self) -> list[VM]:
+            return self.vms
+
+    client = Client()
+    clock = FakeClock()
+
+    async def resolve(_target: Any) -> Endpoint:
+        return Endpoint()
+
+    def factory(target: ConsoleTarget) -> ConsoleTab:
+        return ConsoleTab(target, settings, resolver=resolve, session_factory=FakeSession, view=FakeView(),
+                          sleep=clock.sleep, power=FakePower())
+
+    w = MainWindow(settings, SettingsStore(tmp_path), None, tab_factory=factory,
+                   client_factory=lambda cp: client, auto_refresh=False)
+    qtbot.addWidget(w)
+
+    async def scenario() -> None:
+        tab = w.open_saved_vm("cp1", "vm-1")
+        assert tab is not None
+        await until(lambda: len(FakeSession.made) == 1)
+        FakeSession.made[0].steps.put_nowait("connected")
+        await until(lambda: tab.overlay_text() == "")
+        client.vms = [VM(id="vm-1", name="web01", state="PAUSED")]
+        await w.refresh_states()
+        assert tab.overlay_text().startswith("VM is paused") and _visible(tab) == {"resume"}
+        client.vms = [VM(id="vm-1", name="web01", state="RUNNING")]
+        await w.refresh_states()
+        assert tab.overlay_text() == ""
+        client.vms = [VM(id="vm-1", name="web01", state="STOPPED")]
+        await w.refresh_states()
+        FakeSession.made[0].steps.put_nowait(ConnectionClosed("the VNC server went away"))
+        await until(lambda: tab.overlay_text().startswith("VM is stopped"))
+        client.vms = [VM(id="vm-1", name="web01", state="RUNNING")]
+        await w.refresh_states()
+        await until(lambda: len(FakeSession.made) == 2)
+        await w.close_all()
+
+    run(loop, scenario())
