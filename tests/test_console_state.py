@@ -237,7 +237,7 @@ def test_listeners_hear_every_change_once() -> None:
 
 
 def test_the_console_model_imports_no_qt() -> None:
-    code = ("import sys, qvmrc.console, qvmrc.certs; "
+    code = ("import sys, qvmrc.console, qvmrc.console.driver, qvmrc.console.target, qvmrc.certs; "
             "bad = [m for m in sys.modules if m.startswith(('PySide6', 'qasync'))]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)

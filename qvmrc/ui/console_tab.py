@@ -15,9 +15,8 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
-from urllib.parse import urlencode
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QResizeEvent
@@ -40,7 +39,16 @@ from PySide6.QtWidgets import (
 
 from qvmrc.console import Action, ConsoleModel, ConsoleState, Outcome, Phase
 from qvmrc.console.driver import ConsoleDriver
-from qvmrc.errors import AuthenticationError, InvalidTarget, QVMRCError
+from qvmrc.console.target import (  # noqa: F401 - the tab's public names, re-exported
+    ConsoleTarget,
+    look_at_certificate,
+    resolver_for,
+    target_for_vm,
+    target_from_string,
+    tls_for,
+    vm_key,
+)
+from qvmrc.errors import AuthenticationError, QVMRCError
 from qvmrc.rfb import events as ev
 from qvmrc.session import (
     DEFAULT_RECORD_MAX,
@@ -50,12 +58,11 @@ from qvmrc.session import (
     SessionState,
     backoff_delays,
 )
-from qvmrc.trust import find_saved
 from qvmrc.ui import dialogs
 from qvmrc.ui.clipboard import ClipboardSync
 from qvmrc.ui.logscrub import register_secret
 from qvmrc.ui.power import ACTIONS, PowerController, available
-from qvmrc.ui.settings import ControlPlane, SavedVM, Settings, display_url
+from qvmrc.ui.settings import Settings, display_url
 
 log = logging.getLogger(__name__)
 
@@ -84,67 +91,6 @@ def _view_class() -> type[QWidget]:
 
         return BasicConsoleView
     return ConsoleView  # type: ignore[no-any-return]
-
-
-# ------------------------------------------------------------------ targets
-
-
-@dataclass
-class ConsoleTarget:
-    """What a tab connects to. ``key`` identifies the VM so a second open focuses the tab."""
-
-    key: str
-    title: str
-    target: str = field(repr=False)  # ws://, wss://, vnc:// or a qvmrc:// deep link (may hold userinfo)
-    cp: ControlPlane | None = None
-    vm_id: str | None = None
-    fullscreen: bool = False
-    password: str | None = field(default=None, repr=False)  # known VNC password (link/demo), memory only
-    token: str | None = field(default=None, repr=False)
-    #: Its control plane is saved (or the user chose it): only then may the clipboard be shared.
-    trusted: bool = False
-    #: Opened by a qvmrc:// / qvmc:// link (a request from outside, see ui/linktrust.py).
-    from_link: bool = False
-
-    @property
-    def has_control_plane(self) -> bool:
-        return self.cp is not None and bool(self.vm_id)
-
-
-def vm_key(base_url: str, vm_id: str) -> str:
-    return f"{base_url.rstrip('/').lower()}#{vm_id}"
-
-
-def target_for_vm(cp: ControlPlane, vm: SavedVM) -> ConsoleTarget:
-    link = "qvmrc://connect?" + urlencode({"url": cp.url, "vmId": vm.id, "vmName": vm.name or vm.id})
-    return ConsoleTarget(key=vm_key(cp.url, vm.id), title=vm.label, target=link, cp=cp, vm_id=vm.id,
-                         trusted=True)
-
-
-def target_from_string(text: str, settings: Settings | None = None) -> ConsoleTarget:
-    """A TARGET from the command line or a dialog; deep links are matched to saved control planes."""
-    text = text.strip()
-    from qvmrc.controlplane.deeplink import is_deep_link, parse_deep_link
-
-    if is_deep_link(text):
-        link = parse_deep_link(text)  # raises InvalidTarget with one line
-        cp = find_saved(settings, link.base_url)
-        trusted = cp is not None
-        if cp is None:
-            cp = ControlPlane(url=link.base_url, name=display_url(link.base_url))
-        register_secret(link.password)
-        return ConsoleTarget(key=vm_key(link.base_url, link.vm_id), title=link.vm_name or link.vm_id,
-                             target=text, cp=cp, vm_id=link.vm_id, fullscreen=link.fullscreen,
-                             trusted=trusted, from_link=True)
-    lowered = text.lower()
-    if not lowered.startswith(("ws://", "wss://", "vnc://")):
-        raise InvalidTarget(f"unsupported target {display_url(text)[:80]!r}: use ws://, wss://, "
-                            "vnc://host:port or a qvmrc:// link")
-    from qvmrc.controlplane.console import check_direct_target
-
-    check_direct_target(text)
-    shown = display_url(text)
-    return ConsoleTarget(key=shown.lower(), title=shown.split("://", 1)[1].rstrip("/"), target=text)
 
 
 # ------------------------------------------------------------------- bridge
@@ -301,7 +247,7 @@ class _ConsoleArea(QWidget):
 # ---------------------------------------------------------------------- tab
 
 SessionFactory = Callable[[str, SessionOptions, SessionListener], Any]
-Resolver = Callable[["ConsoleTarget"], Awaitable[Any]]
+Resolver = Callable[[ConsoleTarget], Awaitable[Any]]
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -570,7 +516,7 @@ class ConsoleTab(QWidget):
             endpoint = await self._resolver(self.target)
         except QVMRCError as e:
             log.info("cannot open console %s: %s", self.target.title, e)
-            await _look_at_certificate(e)
+            await look_at_certificate(e)
             return Outcome.FAILED, e
         if self._closed:
             return Outcome.CLOSED, None
@@ -607,7 +553,7 @@ class ConsoleTab(QWidget):
             err = e
         except QVMRCError as e:
             err = e
-            await _look_at_certificate(e)
+            await look_at_certificate(e)
         finally:
             self._in_session = False
             self._after_session()
@@ -892,35 +838,3 @@ class ConsoleTab(QWidget):
         if watched is self.view and event.type() in _INTERACTIONS:
             self.clipboard.user_interacted()
         return False
-
-
-async def _look_at_certificate(err: QVMRCError) -> None:
-    """An untrusted server: fetch its certificate (unverified) so the overlay shows its fingerprint."""
-    from qvmrc.errors import CertificateNotTrusted, UntrustedCertificate
-
-    if not isinstance(err, (CertificateNotTrusted, UntrustedCertificate)) or err.got:
-        return
-    from qvmrc.controlplane.client import fetch_server_certificate
-
-    url = err.url if isinstance(err, UntrustedCertificate) else err.base_url
-    try:
-        err.got = (await fetch_server_certificate(url, timeout=5.0)).sha256
-    except QVMRCError as e:
-        log.info("cannot fetch the certificate of %s: %s", display_url(url), e)
-
-
-def tls_for(target: ConsoleTarget, settings: Settings | None) -> Any:
-    """The TLS trust for a target (qvmrc.trust.tls_for): its control plane's or its server's."""
-    from qvmrc.trust import tls_for as trust_for
-
-    return trust_for(target.cp.url if target.cp is not None else target.target, settings, target.cp)
-
-
-def resolver_for(settings: Settings | None) -> Resolver:
-    async def resolve(target: ConsoleTarget) -> Any:
-        from qvmrc.controlplane.console import resolve_target
-
-        return await resolve_target(target.target, token=target.token, password=target.password,
-                                    ssl=tls_for(target, settings))
-
-    return resolve
