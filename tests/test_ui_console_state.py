@@ -340,3 +340,19 @@ def test_the_main_windows_vm_poller_feeds_the_console(qtbot, loop, tmp_path):
         await w.close_all()
 
     run(loop, scenario())
+
+
+def test_sidebar_and_power_clients_trust_what_the_consoles_trust(tmp_path):
+    import ssl
+
+    from qvmrc import certs
+    from qvmrc.ui.power import make_client
+    from tests.support.servers import self_signed_cert
+
+    cert, _ = self_signed_cert(tmp_path)
+    cp = ControlPlane(url="https://127.0.0.1:9443", name="lab")
+    assert make_client(cp, None, settings=Settings()).ssl is None  # the OS store
+    with_ca = make_client(cp, None, settings=Settings(ca_file=str(cert))).ssl
+    assert isinstance(with_ca, ssl.SSLContext) and with_ca.check_hostname
+    pinned = Settings(pinned_certificates={"127.0.0.1:9443": ":".join(["AB"] * 32)})
+    assert isinstance(make_client(cp, None, settings=pinned).ssl, certs.PinnedContext)

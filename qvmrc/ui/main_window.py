@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
         self._refreshing = False
         self._fullscreen_tab: ConsoleTab | None = None
         self._was_maximized = False
-        self.client_factory = client_factory or (lambda cp: make_client(cp, self.secrets))
+        self.client_factory = client_factory or (lambda cp: make_client(cp, self.secrets, settings=self.settings))
         self.tab_factory = tab_factory or self._make_tab
         self.power = PowerController(self.client_factory, parent=self)
         self.power.widget = self
@@ -273,11 +273,11 @@ class MainWindow(QMainWindow):
             self.notify("Settings", f"cannot save settings: {e.strerror or e}", True)
 
     def _dialog_client(self, cp: ControlPlane, token: str | None) -> Any:
-        from qvmrc.controlplane.client import ControlPlaneClient, ssl_context
+        from qvmrc.controlplane.client import ControlPlaneClient
+        from qvmrc.trust import tls_for
 
         register_secret(token)
-        return ControlPlaneClient(cp.url, token=token,
-                                  ssl=ssl_context(pinned_pem=cp.pinned_pem or None, verify=cp.verify_tls))
+        return ControlPlaneClient(cp.url, token=token, ssl=tls_for(cp.url, self.settings, cp))
 
     def add_control_plane(self) -> None:
         asyncio.ensure_future(self._edit_cp(None))
