@@ -63,12 +63,10 @@ def normalise_fingerprint(text: str) -> str:
 
 
 def default_context() -> ssl.SSLContext:
-    """Verify through the OS's trust store (as browsers do); plain OpenSSL defaults if unavailable."""
-    try:
-        import truststore
-    except ImportError:  # pragma: no cover - a dependency; kept for a stripped bundle
-        return ssl.create_default_context()
-    return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    """Verify through the OS's trust store (as browsers do): :func:`qvmrc.tls.system_context`."""
+    from qvmrc.tls import system_context
+
+    return system_context()
 
 
 def ca_file_context(path: str) -> ssl.SSLContext:

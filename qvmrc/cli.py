@@ -119,6 +119,8 @@ def build_parser(with_devserver: bool = True) -> argparse.ArgumentParser:
     (aiohttp, ~0.1 s) for commands that don't need it."""
     parser = _Parser(prog="qvmrc", description="QVMRC: console for LimiQuantix virtual machines.")
     parser.add_argument("--version", action="version", version=f"qvmrc {__version__}")
+    parser.add_argument("--new-instance", action="store_true",
+                        help="start a separate app instead of handing over to the running one")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("snapshot", help="connect, receive one complete frame, write a PNG")
@@ -149,6 +151,8 @@ def build_parser(with_devserver: bool = True) -> argparse.ArgumentParser:
     p.add_argument("url", metavar="URL", help="https://host[:port][/prefix]")
     p.add_argument("--name", default="", help="the name shown in the sidebar")
     p.add_argument("--token-env", metavar="VAR", help="save the bearer token from this environment variable")
+    p.add_argument("--token-file", action="store_true",
+                   help="where no system keyring works, keep tokens in a 0600 file (not encrypted)")
 
     p = sub.add_parser("devserver", help="a development control plane with console proxy")
     if with_devserver:
@@ -158,12 +162,18 @@ def build_parser(with_devserver: bool = True) -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="open the built-in demo VM in the desktop app")
     p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument("--new-instance", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    for name, text in (("register-handler", "open qvmrc:// and qvmc:// links with this QVMRC (this user)"),
+                       ("unregister-handler", "stop opening qvmrc:// and qvmc:// links with QVMRC")):
+        sub.add_parser(name, help=text)
 
     p = sub.add_parser("open", help="open a console in the desktop app")
     p.add_argument("target", nargs="?", metavar="TARGET")
     p.add_argument("--password-env", metavar="VAR", help="read the VNC password from this environment variable")
     p.add_argument("--token-env", metavar="VAR", help="read the control plane's bearer token from this variable")
     p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument("--new-instance", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
 
@@ -275,7 +285,7 @@ def cmd_add_control_plane(args: argparse.Namespace) -> int:
 
     token = _env_secret(args.token_env, "bearer token")
     try:
-        cp = add_control_plane(args.url, name=args.name, token=token)
+        cp = add_control_plane(args.url, name=args.name, token=token, token_file=args.token_file)
     except OSError as e:
         raise QVMRCError(f"cannot save the settings: {e.strerror or e}") from None
     print(f"saved control plane {cp.label} ({cp.url})" + (" with its token" if token else ""))
@@ -498,7 +508,21 @@ def cmd_gui(args: argparse.Namespace, demo: bool = False) -> int:
         raise QVMRCError(f"the desktop app is not available: {e}") from None
     token = _env_secret(getattr(args, "token_env", None), "bearer token")
     password = _env_secret(getattr(args, "password_env", None), "VNC password")
-    return run_app(target=getattr(args, "target", None), demo=demo, token=token, password=password)
+    return run_app(target=getattr(args, "target", None), demo=demo, token=token, password=password,
+                   new_instance=getattr(args, "new_instance", False))
+
+
+def cmd_handler(args: argparse.Namespace) -> int:
+    """register-handler / unregister-handler: headless, per user, one line per change."""
+    from qvmrc.handlers import HandlerError, register, unregister
+
+    try:
+        lines = register() if args.command == "register-handler" else unregister()
+    except HandlerError as e:
+        raise QVMRCError(str(e)) from None
+    for line in lines:
+        print(line)
+    return 0
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -517,7 +541,8 @@ def _setup_logging(verbose: bool) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"snapshot", "type", "record", "replay", "devserver", "demo", "open", "add-control-plane"}
+    commands = {"snapshot", "type", "record", "replay", "devserver", "demo", "open", "register-handler",
+                "unregister-handler", "add-control-plane"}
     # `qvmrc [options] TARGET` opens the app with that console.
     first = next((a for a in argv if not a.startswith("-")), None)
     if first is not None and first not in commands and "--help" not in argv and "-h" not in argv:
@@ -542,6 +567,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_gui(args, demo=True)
         if args.command == "open":
             return cmd_gui(args)
+        if args.command in ("register-handler", "unregister-handler"):
+            return cmd_handler(args)
         handler = {"snapshot": cmd_snapshot, "type": cmd_type, "record": cmd_record}[args.command]
         return asyncio.run(handler(args))
     except AuthenticationError as e:

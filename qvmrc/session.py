@@ -70,6 +70,8 @@ class SessionOptions:
     vnc_ca_file: str | None = None
     #: VeNCrypt X509 subtypes: the name the certificate must carry (None: chain only).
     vnc_server_name: str | None = None
+    #: Announce Extended Clipboard (UTF-8 cut text); off: Latin-1 only.
+    extended_clipboard: bool = True
 
     def __repr__(self) -> str:
         return (f"SessionOptions(pixel_format={self.pixel_format!r}, encodings={list(self.encodings)!r}, "
@@ -79,7 +81,14 @@ class SessionOptions:
 
 @dataclass
 class SessionStats:
-    """Numbers for the debug panel; all cumulative except the rates."""
+    """Numbers for the debug panel; all cumulative except the rates and latencies.
+
+    Update latency: from the update request to the complete FramebufferUpdate
+    that answers it (an idle screen holds an incremental request, so it also
+    says how long the screen stayed still). Input latency: from the UI handing
+    an input event to the session to the moment its bytes go to the
+    transport's write, so a read loop or decoder starving input shows here.
+    """
 
     server_name: str = ""
     rfb_version: str = ""
@@ -93,11 +102,39 @@ class SessionStats:
     last_decode_ms: float = 0.0
     total_decode_s: float = 0.0
     last_update_latency_ms: float = 0.0
+    last_input_latency_ms: float = 0.0
+    max_input_latency_ms: float = 0.0
+    inputs_written: int = 0
     connected_at: float = 0.0
+    #: The session is connected: its numbers describe a live console.
+    live: bool = False
     _times: deque[tuple[float, int]] = field(default_factory=lambda: deque(maxlen=240))
+    _requested_at: float = 0.0
+    _input_since: float = 0.0
 
     def note_update(self, now: float, nbytes: int) -> None:
         self._times.append((now, nbytes))
+
+    def update_requested(self, now: float) -> None:
+        self._requested_at = now
+
+    def update_received(self, now: float, nbytes: int) -> None:
+        """A complete FramebufferUpdate: its latency counts from the request it answers."""
+        if self._requested_at:
+            self.last_update_latency_ms = 1000 * (now - self._requested_at)
+        self.note_update(now, nbytes)
+
+    def input_queued(self, now: float) -> None:
+        if not self._input_since:
+            self._input_since = now  # the oldest input not yet written
+
+    def input_written(self, now: float) -> None:
+        if self._input_since:
+            ms = 1000 * (now - self._input_since)
+            self._input_since = 0.0
+            self.last_input_latency_ms = ms
+            self.max_input_latency_ms = max(self.max_input_latency_ms, ms)
+            self.inputs_written += 1
 
     def rates(self, now: float | None = None, window: float = 2.0) -> tuple[float, float]:
         """(updates per second, bytes per second) over the last ``window`` seconds."""
@@ -163,7 +200,6 @@ class Session:
         #: Set when a recording ends (stopped, or its size cap reached).
         self.recording_ended = asyncio.Event()
         self.recording_capped = False
-        self._request_sent_at = 0.0
         self._closing = False
         self._connected = asyncio.Event()
         self._decode_time_pending = 0.0
@@ -194,6 +230,7 @@ class Session:
             sys.setswitchinterval(0.001)
         self._closing = False
         self._connected.clear()
+        self.stats = SessionStats()  # each connection counts afresh
         self._set_state(SessionState.CONNECTING, self.url_for_display)
         opts = self.options
         writer: asyncio.Task[None] | None = None
@@ -207,6 +244,7 @@ class Session:
                 password=opts.password, pixel_format=opts.pixel_format, encodings=opts.encodings,
                 jpeg_quality=opts.jpeg_quality, compress_level=opts.compress_level, shared=opts.shared,
                 opaque=opts.opaque, username=opts.username, vencrypt_subtypes=subtypes,
+                extended_clipboard=opts.extended_clipboard,
             )
             self._transport = await open_transport(self.url, headers=opts.headers, ssl=opts.ssl,
                                                    timeout=opts.timeout)
@@ -244,6 +282,7 @@ class Session:
                 self._executor.shutdown(wait=True)
                 self._executor = None
             self._outq = None
+            self.stats.live = False
             self.stop_recording()
             if self._closing:
                 self._set_state(SessionState.DISCONNECTED, "closed")
@@ -291,12 +330,19 @@ class Session:
                 if more is None:
                     break
                 data += more
+            self.stats.input_written(time.monotonic())
             # The transport may have become TLS since (VeNCrypt).
             await (self._transport or transport).send(data)
 
     def _send(self, data: bytes) -> None:
         if data and self._outq is not None:
             self._outq.put_nowait(data)
+
+    def _send_input(self, data: bytes) -> None:
+        """Input from the user: timed until the writer hands it to the transport."""
+        if data and self._outq is not None:
+            self.stats.input_queued(time.monotonic())
+        self._send(data)
 
     async def _read_loop(self, transport: Transport) -> None:
         conn = self.conn
@@ -317,10 +363,14 @@ class Session:
             events = conn.next_events()
             if out:
                 self._send(out)
-                self._request_sent_at = time.monotonic()
+            sent_at = time.monotonic()
             self._decode_time_pending += decode_s
             for event in events:
                 await self._dispatch(event)
+            # A finished update (or ServerInit) put the next update request in
+            # ``out``: time it only now, so the update above was timed from its own.
+            if any(isinstance(e, (ev.FramebufferUpdated, ev.Connected)) for e in events):
+                self.stats.update_requested(sent_at)
 
     async def _dispatch(self, event: ev.Event) -> None:
         lst = self.listener
@@ -334,8 +384,7 @@ class Session:
             st.last_decode_ms = 1000 * self._decode_time_pending
             st.total_decode_s += self._decode_time_pending
             self._decode_time_pending = 0.0
-            st.last_update_latency_ms = 1000 * (now - self._request_sent_at) if self._request_sent_at else 0.0
-            st.note_update(now, event.nbytes)
+            st.update_received(now, event.nbytes)
             lst.framebuffer_updated(event)
         elif isinstance(event, ev.Connected):
             st = self.stats
@@ -344,6 +393,7 @@ class Session:
             st.security_type = event.security_type
             st.pixel_format = event.pixel_format.describe()
             st.connected_at = time.monotonic()
+            st.live = True
             self._connected.set()
             self._set_state(SessionState.CONNECTED, event.name)
             lst.connected(event)
@@ -373,6 +423,9 @@ class Session:
             lst.bell()
         elif isinstance(event, ev.ServerCutText):
             lst.clipboard(event.text)
+        elif isinstance(event, ev.ClipboardNegotiated):
+            log.info("clipboard: %s", "UTF-8 (Extended Clipboard)" if event.extended
+                     else "Latin-1 only (the server has no Extended Clipboard)")
         elif isinstance(event, ev.DesktopNameChanged):
             self.stats.server_name = event.name
             lst.name_changed(event.name)
@@ -406,18 +459,18 @@ class Session:
     def key_event(self, keysym: int, down: bool) -> None:
         if self.ready:
             assert self.conn is not None
-            self._send(self.conn.key_event(down, keysym))
+            self._send_input(self.conn.key_event(down, keysym))
 
     def scancode_key_event(self, keysym: int, xt_scancode: int, down: bool) -> None:
         """Scancode + keysym when the server supports it, else the keysym alone."""
         if self.ready:
             assert self.conn is not None
-            self._send(self.conn.scancode_key_event(down, keysym, xt_scancode))
+            self._send_input(self.conn.scancode_key_event(down, keysym, xt_scancode))
 
     def pointer_event(self, x: int, y: int, buttons: int) -> None:
         if self.ready:
             assert self.conn is not None
-            self._send(self.conn.pointer_event(x, y, buttons))
+            self._send_input(self.conn.pointer_event(x, y, buttons))
 
     def relative_pointer_event(self, dx: int, dy: int, buttons: int) -> None:
         if self.ready:
@@ -427,7 +480,7 @@ class Session:
             while True:
                 sx = max(-0x7FFF, min(0x7FFF, dx))
                 sy = max(-0x7FFF, min(0x7FFF, dy))
-                self._send(self.conn.relative_pointer_event(sx, sy, buttons))
+                self._send_input(self.conn.relative_pointer_event(sx, sy, buttons))
                 dx -= sx
                 dy -= sy
                 if not (dx or dy):
@@ -437,6 +490,11 @@ class Session:
         if self.ready:
             assert self.conn is not None
             self._send(self.conn.client_cut_text(text))
+
+    def set_clipboard_shared(self, shared: bool) -> None:
+        """Clipboard sharing allowed or not (see RFBClient.set_clipboard_shared)."""
+        if self.conn is not None:
+            self._send(self.conn.set_clipboard_shared(shared))
 
     @property
     def pointer_absolute(self) -> bool:

@@ -46,15 +46,30 @@ def normalise_control_plane_url(url: str) -> str:
         raise InvalidTarget(str(e).replace("invalid console link: ", "invalid control plane URL: ")) from None
 
 
+class NoKeyring(InvalidTarget):
+    """A token was given where no keyring works and the user chose no file."""
+
+
 def add_control_plane(url: str, *, name: str = "", token: str | None = None,
-                      store: SettingsStore | None = None, secrets: SecretStore | None = None) -> ControlPlane:
+                      store: SettingsStore | None = None, secrets: SecretStore | None = None,
+                      token_file: bool = False) -> ControlPlane:
     """Save a control plane as trusted (or update the saved one at that URL); returns it.
 
-    The token goes to the secret store (keyring or the 0600 file), never to settings.json.
+    The token goes to the OS keyring; where none works, only to the 0600 file when
+    the user chose it (``token_file``, or earlier in the app), never silently and
+    never to settings.json.
     """
     base = normalise_control_plane_url(url)
     store = store or SettingsStore()
     settings = store.load()
+    if secrets is None:
+        secrets = _secrets_for(store, settings)
+    if token is not None and secrets.backend == "memory":
+        if not token_file:
+            raise NoKeyring(f"no system keyring works here, so the token cannot be kept safely; "
+                            f"add --token-file to keep it in {secrets.path} (mode 0600, NOT encrypted)")
+        secrets.choose("file")
+        settings.secret_storage = "file"
     cp = find_saved(settings, base)
     if cp is None:
         cp = ControlPlane(url=base, name=name)
@@ -62,19 +77,25 @@ def add_control_plane(url: str, *, name: str = "", token: str | None = None,
     elif name:
         cp.name = name
     if token is not None:
-        (secrets or SecretStore(store.dir)).set(token_key(cp), token)
+        secrets.set(token_key(cp), token)
     store.save(settings)
     return cp
+
+
+def _secrets_for(store: SettingsStore, settings: Settings) -> SecretStore:
+    """The secret store as the app would use it: keyring, else the user's earlier choice."""
+    return SecretStore(store.dir, fallback=settings.secret_storage or None)
 
 
 def saved_token(url: str, store: SettingsStore | None = None,
                 secrets: SecretStore | None = None) -> str | None:
     """The token saved for the control plane at ``url``, if it is saved and has one."""
     store = store or SettingsStore()
-    cp = find_saved(store.load(), url)
+    settings = store.load()
+    cp = find_saved(settings, url)
     if cp is None:
         return None
-    return (secrets or SecretStore(store.dir)).get(token_key(cp))
+    return (secrets or _secrets_for(store, settings)).get(token_key(cp))
 
 
 def tls_for(url: str, settings: Settings | None, cp: ControlPlane | None = None) -> ssl.SSLContext | None:

@@ -9,6 +9,10 @@ APT_PACKAGES=(
   # real servers and tools the integration tests drive
   qemu-system-x86 tigervnc-standalone-server x11-apps x11-xserver-utils xterm xvfb xdotool imagemagick
   binutils
+  # link handler registration and packaging (register-handler, packaging/build.sh tests)
+  xdg-utils desktop-file-utils
+  # a real Wayland compositor (nested in Xvfb) for the platform-start tests
+  weston xwayland
   # Qt's xcb platform plugin for a real window
   libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-render-util0 libxcb-xkb1
   libxkbcommon-x11-0 libxcb-shape0 libxcb-randr0 libegl1 libgl1 libfontconfig1 libdbus-1-3
@@ -38,12 +42,15 @@ if [[ "${QVMRC_LATEST:-}" == "1" ]]; then
   VENV=.venv-latest
   PIN=(--upgrade --upgrade-strategy eager)
 fi
-if [[ ! -x $VENV/bin/python ]]; then
+VPY=$VENV/bin/python
+[[ -x $VENV/Scripts/python.exe ]] && VPY=$VENV/Scripts/python.exe  # Windows (Git Bash: packaging/build.sh)
+if [[ ! -x $VPY ]]; then
   "$PY" -m venv "$VENV"
+  [[ -x $VENV/Scripts/python.exe ]] && VPY=$VENV/Scripts/python.exe
 fi
 stamp=$VENV/.qvmrc-installed
 if [[ ! -f $stamp || pyproject.toml -nt $stamp || constraints.txt -nt $stamp || "${QVMRC_LATEST:-}" == "1" ]]; then
-  "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q "${PIN[@]}" -e '.[test,bench]'
+  "$VPY" -m pip install -q --upgrade pip
+  "$VPY" -m pip install -q "${PIN[@]}" -e '.[test,bench,build]'
   touch "$stamp"
 fi

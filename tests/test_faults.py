@@ -156,7 +156,8 @@ def test_insecure_is_refused_when_a_token_would_go_to_an_unverified_server(tmp_p
     assert given.returncode == 1 and "--insecure-token" in given.stderr and "t0k-123456" not in given.stderr
 
     # A token saved for that control plane counts the same.
-    saved = _cli(["add-control-plane", f"https://127.0.0.1:{port}", "--token-env", "TOK"], tmp_path,
+    saved = _cli(["add-control-plane", f"https://127.0.0.1:{port}", "--token-env", "TOK",
+                  "--token-file"], tmp_path,
                  TOK="t0k-123456")
     assert saved.returncode == 0, saved.stderr
     again = _cli(["snapshot", link, "-o", out, "--insecure", "--timeout", "5"], tmp_path)

@@ -304,7 +304,7 @@ def test_add_control_plane_saves_a_trusted_control_plane_headless(qtbot, loop, t
     code = ("import sys; from qvmrc.cli import main; rc = main(sys.argv[1:]); "
             "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt imported'; sys.exit(rc)")
     proc = subprocess.run([sys.executable, "-c", code, "add-control-plane", "https://evil.example:8443/",
-                           "--name", "Lab", "--token-env", "CP_TOKEN"],
+                           "--name", "Lab", "--token-env", "CP_TOKEN", "--token-file"],
                           capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "saved control plane Lab" in proc.stdout
@@ -329,6 +329,18 @@ def test_add_control_plane_saves_a_trusted_control_plane_headless(qtbot, loop, t
         await w.close_all()
 
     run(loop, scenario())
+
+
+def test_add_control_plane_with_a_token_and_no_keyring_asks_for_an_explicit_file(tmp_path):
+    env = {**os.environ, "QVMRC_CONFIG_DIR": str(tmp_path), "CP_TOKEN": "tok-from-script-123",
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "qvmrc", "add-control-plane", "https://cp.example",
+                           "--token-env", "CP_TOKEN"], capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 1
+    [line] = proc.stderr.strip().splitlines()
+    assert line.startswith("qvmrc: error: no system keyring works here") and "--token-file" in line
+    assert not (tmp_path / "secrets.json").exists()
+    assert "tok-from-script-123" not in "".join(p.read_text() for p in tmp_path.glob("*") if p.is_file())
 
 
 @pytest.mark.parametrize("url", ["ftp://cp", "https://user:pw@cp", "https://cp/?x=1", "https://[::1"])

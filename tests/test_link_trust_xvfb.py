@@ -23,14 +23,19 @@ import pytest
 pytest.importorskip("PySide6")
 
 from qvmrc.controlplane.devserver import DevServer  # noqa: E402
-from tests.support.xvfb import SCREEN, needs_xvfb  # noqa: E402,F401
+from tests.support.xvfb import needs_xvfb, xvfb  # noqa: E402
 from tests.support.xvfb import shot as _shot  # noqa: E402
 from tests.support.xvfb import wait_for as _wait_for  # noqa: E402
 from tests.support.xvfb import xdotool as _xdotool  # noqa: E402
-from tests.test_ui_xvfb import xserver  # noqa: E402,F401
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = [pytest.mark.gui]
+pytestmark = [pytest.mark.gui, needs_xvfb]
+
+
+@pytest.fixture
+def xserver():
+    with xvfb() as display:
+        yield display
 TITLE = "Open this console?"
 
 

@@ -123,7 +123,7 @@ def test_cli_sessions_with_every_kind_of_secret_leave_none_behind(tmp_path):
     with devserver_in_thread() as dev, vnc_demo_in_thread(VNC_PASSWORD) as vnc_port, \
             servers.websockify(vnc_port) as ws_url:
         link = dev.deep_link(dev.vms["demo"])
-        added = _cli(["add-control-plane", dev.base_url, "--name", "Lab", "--token-env", "TOK"], config,
+        added = _cli(["add-control-plane", dev.base_url, "--name", "Lab", "--token-env", "TOK", "--token-file"], config,
                      TOK=TOKEN)
         assert added.returncode == 0, added.stderr
         logs.append(added.stdout + added.stderr)

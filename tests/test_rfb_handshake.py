@@ -142,10 +142,11 @@ def test_bell_and_cut_text_become_events():
     assert events[1] == ev.ServerCutText("h\u00e9llo")
 
 
-def test_oversized_cut_text_is_refused():
+@pytest.mark.parametrize("length", [0x7FFFFFFF, -0x80000000])  # Latin-1, Extended Clipboard
+def test_oversized_cut_text_is_refused(length):
     c = connected_client()
     with pytest.raises(ProtocolError, match="clipboard"):
-        c.receive_data(bytes([3, 0, 0, 0]) + struct.pack(">I", 0xFFFFFFFF))
+        c.receive_data(bytes([3, 0, 0, 0]) + struct.pack(">i", length))
 
 
 def test_raw_update_paints_and_requests_the_next_incremental_update():
@@ -242,7 +243,7 @@ def test_colour_map_server_in_native_8bpp():
 
 
 def test_input_messages_have_the_spec_layout():
-    c = connected_client()
+    c = connected_client(extended_clipboard=False)
     assert c.key_event(True, 0x61) == bytes([4, 1, 0, 0, 0, 0, 0, 0x61])
     assert c.pointer_event(300, 2, 1) == bytes([5, 1, 1, 44, 0, 2])
     assert c.relative_pointer_event(-1, 2, 0) == bytes([5, 0]) + struct.pack(">HH", 0x7FFE, 0x8001)

@@ -24,6 +24,7 @@ from qvmrc.session import SessionState  # noqa: E402
 from qvmrc.ui.clipboard import MAX_CLIPBOARD, ClipboardSync  # noqa: E402
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget  # noqa: E402
 from qvmrc.ui.settings import Settings  # noqa: E402
+from tests.conftest import needs_qemu  # noqa: E402
 from tests.support.console_fakes import FakeView  # noqa: E402
 from tests.support.uiloop import run  # noqa: E402
 
@@ -80,6 +81,26 @@ def test_oversized_local_text_is_not_sent(qapp):
     sync, sink = _sync(qapp)
     qapp.clipboard().setText("x" * (MAX_CLIPBOARD + 1))
     assert sink.sent == []
+    sync.close()
+
+
+def test_the_session_is_told_when_sharing_may_happen(qapp):
+    class GatedSink(Sink):
+        def __init__(self) -> None:
+            super().__init__()
+            self.gates: list[bool] = []
+
+        def set_clipboard_shared(self, shared: bool) -> None:
+            self.gates.append(shared)
+
+    sync = ClipboardSync(qapp.clipboard())
+    sink = GatedSink()
+    sync.attach(sink)
+    assert sink.gates == [False]  # not before the user's first key or click
+    sync.user_interacted()
+    assert sink.gates == [False, True]
+    sync.set_enabled(False)
+    assert sink.gates[-1] is False
     sync.close()
 
 
@@ -141,3 +162,64 @@ def test_clipboard_round_trip_with_a_real_rfb_server(qtbot, loop):
                 await tab.close_console()
 
     run(loop, scenario(), timeout=60)
+
+
+@needs_qemu
+@pytest.mark.real
+def test_the_apps_clipboard_and_a_qemu_peer_exchange_utf8(qtbot, loop):
+    """QEMU relays between its VNC clients: a second session stands in for the VM's clipboard."""
+    from qvmrc.session import Session, SessionListener, SessionOptions
+    from tests.support import servers
+
+    clip = QGuiApplication.clipboard()
+    clip.setText("vorher ✓ 日本")
+    settings = Settings()
+
+    class Peer(SessionListener):
+        def __init__(self) -> None:
+            self.texts: list[str] = []
+
+        def clipboard(self, text: str) -> None:
+            self.texts.append(text)
+
+    async def scenario(url: str) -> None:
+        peer = Peer()
+        other = Session(url, SessionOptions(), peer)
+        other_task = asyncio.create_task(other.run())
+        tab = ConsoleTab(ConsoleTarget(key="vm", title="vm", target=url, trusted=True), settings, view=FakeView())
+        qtbot.addWidget(tab)
+        tab.start()
+        try:
+            await other.wait_connected()
+            await _until(lambda: tab.state is SessionState.CONNECTED)
+            await _until(lambda: tab.session.conn.extended_clipboard is True)
+            await _until(lambda: other.conn.extended_clipboard is True)
+            # Before the user's first click the VM's clipboard is not even fetched.
+            received: list[str] = []
+            tab.bridge.cutText.connect(received.append)
+            other.client_cut_text("zu früh ✓")
+            await other.flush()
+            # The first click shares what the host had copied.
+            QTest.mouseClick(tab.view, Qt.MouseButton.LeftButton, pos=QPoint(3, 3))
+            await _until(lambda: peer.texts[-1:] == ["vorher ✓ 日本"])
+            clip.setText("kopiert ✓ 日本 ü\nzwei")
+            await _until(lambda: peer.texts[-1:] == ["kopiert ✓ 日本 ü\nzwei"])
+            other.client_cut_text("aus der VM ✓ 日本 ü\nzwei")
+            await _until(lambda: clip.text() == "aus der VM ✓ 日本 ü\nzwei")
+            # QEMU told the tab of "zu früh" first on the same connection: had the tab
+            # asked for it, it would have arrived before this.
+            assert received == ["aus der VM ✓ 日本 ü\nzwei"]
+            # Turning sharing off withdraws the host's text from QEMU's clipboard.
+            clip.setText("zuletzt ✓")
+            await _until(lambda: peer.texts[-1:] == ["zuletzt ✓"])
+            assert other.conn.server_clipboard_formats == 1  # text
+            settings.clipboard_sync = False
+            tab.apply_settings(settings)
+            await _until(lambda: other.conn.server_clipboard_formats == 0)
+        finally:
+            await tab.close_console()
+            await other.close()
+            await asyncio.gather(other_task, return_exceptions=True)
+
+    with servers.qemu(width=640, height=480, still=False) as srv:
+        run(loop, scenario(srv.url), timeout=60)

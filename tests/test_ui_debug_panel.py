@@ -11,7 +11,7 @@ pytest.importorskip("PySide6")
 
 from qvmrc import __version__  # noqa: E402
 from qvmrc.session import SessionStats  # noqa: E402
-from qvmrc.ui.debug_panel import ConsoleStatsSource, DebugPanel, QtLogHandler  # noqa: E402
+from qvmrc.ui.debug_panel import STAT_LABELS, ConsoleStatsSource, DebugPanel, QtLogHandler  # noqa: E402
 from qvmrc.ui.logscrub import SecretScrubber  # noqa: E402
 from qvmrc.ui.settings import ControlPlane, SavedVM, Settings  # noqa: E402
 
@@ -32,7 +32,7 @@ def setup(qtbot):
                          pixel_format="32 bpp depth 24 LE", transport="tcp 127.0.0.1:5900",
                          updates=10, rects=25, bytes_received=123456,
                          encodings={"zrle": 20, "raw": 5}, last_decode_ms=1.25, total_decode_s=0.02,
-                         last_update_latency_ms=4.5, connected_at=time.monotonic() - 5)
+                         last_update_latency_ms=4.5, connected_at=time.monotonic() - 5, live=True)
     now = time.monotonic()
     for i in range(4):
         stats.note_update(now - 0.1 * i, 1000)
@@ -125,7 +125,7 @@ def test_statistics_show_the_current_console(qtbot, setup):
     assert panel.stat_text("Server name") == "demo VM"
     assert panel.stat_text("Security type") == "VNC"
     assert panel.stat_text("Encodings in use") == "zrle 20, raw 5"
-    assert panel.stat_text("Update latency") == "4.5 ms"
+    assert panel.stat_text("Update latency").startswith("4.5 ms")
     assert panel.stat_text("Decode time per update").startswith("1.25 ms")
     assert float(panel.stat_text("Frames per second")) > 0
     assert "B/s" in panel.stat_text("Bytes per second")
@@ -148,3 +148,47 @@ def test_the_app_filter_on_root_handlers_scrubs_propagated_records():
         root.removeHandler(h)
         root.removeFilter(logscrub.scrubber())
     assert "another-s3cret" not in stream.getvalue()
+
+
+def test_a_console_without_a_live_session_shows_dashes_not_the_last_numbers(qtbot, setup):
+    panel, _, _ = setup
+    panel.refresh_stats()
+    assert panel.stat_text("Server name") == "demo VM"
+    panel._current().stats.live = False  # the session ended: retrying, failed, closed
+    panel.refresh_stats()
+    assert {panel.stat_text(k) for k in STAT_LABELS} == {"-"}
+    panel._current = lambda: ConsoleStatsSource(title="web02", stats=None, state="connecting")
+    panel.refresh_stats()
+    assert {panel.stat_text(k) for k in STAT_LABELS} == {"-"}
+
+
+def test_no_console_at_all_clears_every_number(qtbot, setup):
+    panel, _, _ = setup
+    panel.refresh_stats()
+    panel._current = lambda: None
+    panel.refresh_stats()
+    assert panel.stats_title.text() == "No console open"
+    assert {panel.stat_text(k) for k in STAT_LABELS} == {"-"}
+
+
+def test_input_latency_is_shown_once_input_was_written(qtbot, setup):
+    panel, _, _ = setup
+    stats = panel._current().stats
+    panel.refresh_stats()
+    assert panel.stat_text("Input latency") == "-"
+    stats.input_queued(100.0)
+    stats.input_queued(100.001)  # coalesced with the first: timed from the oldest
+    stats.input_written(100.002)
+    panel.refresh_stats()
+    assert panel.stat_text("Input latency").startswith("2.00 ms (max 2.00 ms")
+
+
+def test_the_log_wraps_long_lines_instead_of_scrolling_sideways(qtbot, setup):
+    panel, logger, _ = setup
+    panel.resize(400, 300)
+    panel.show()
+    logger.info("x" * 2000)
+    _flush(qtbot)
+    view = panel.log_view
+    assert view.lineWrapMode() == view.LineWrapMode.WidgetWidth
+    assert view.horizontalScrollBar().maximum() == 0

@@ -386,7 +386,8 @@ def view(qtbot):
     return v
 
 
-def test_tab_and_shift_tab_reach_the_vm_instead_of_moving_focus(view):
+def test_tab_and_shift_tab_reach_a_grabbed_vm_instead_of_moving_focus(view):
+    view.grab_input()
     QTest.keyClick(view, Qt.Key.Key_Tab)
     QTest.keyClick(view, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
     keys = [(c[1], c[2]) for c in view.session.of("key")]
@@ -396,15 +397,18 @@ def test_tab_and_shift_tab_reach_the_vm_instead_of_moving_focus(view):
 
 
 def test_focus_loss_releases_stuck_keys(view):
+    view.grab_input()
     view.keyPressEvent(ev(K.Key_Control, "", M.ControlModifier, scan=x11(29)))
     view.keyPressEvent(ev(K.Key_A, "\x01", M.ControlModifier, scan=x11(30)))
     view.session.clear()
     view.other.setFocus()
     QApplication.processEvents()
     assert view.session.calls == [("key", ord("a"), False), ("key", kt.XK_Control_L, False)]
+    assert not view.grabbed
 
 
-def test_application_shortcuts_are_claimed_by_the_console_except_the_kept_ones(view):
+def test_a_grabbed_console_claims_application_shortcuts_except_the_kept_ones(view):
+    view.grab_input()
     host = view.window()
     fired: list[str] = []
     for seq in ("Ctrl+W", "F11"):
@@ -423,6 +427,7 @@ def test_view_only_sends_no_keys(view):
 
 
 def test_view_input_method_commit_types_the_text(view):
+    view.grab_input()
     e = QInputMethodEvent()
     e.setCommitString("ü")
     QApplication.sendEvent(view, e)

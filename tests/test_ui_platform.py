@@ -5,8 +5,8 @@ from __future__ import annotations
 from qvmrc.ui.app import preferred_platform
 
 
-def test_a_wayland_session_with_xwayland_runs_the_app_as_an_x11_client():
-    assert preferred_platform({"WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0"}, "linux") == "xcb"
+def test_a_wayland_session_with_xwayland_asks_for_x11_with_wayland_as_fallback():
+    assert preferred_platform({"WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0"}, "linux") == "xcb;wayland"
 
 
 def test_an_explicit_choice_or_no_xwayland_leaves_qt_to_decide():

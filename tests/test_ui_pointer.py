@@ -187,12 +187,14 @@ def send(v: ConsoleView, event) -> None:
 
 def test_absolute_clicks_land_on_the_mapped_remote_pixel(qtbot):
     v = make_view(qtbot, True, size=(800, 300), fb=(400, 300))  # fit: scale 1, bars of 200
+    assert v.pointer_mode_text == "Absolute pointer — click in the console to type"
     L = Qt.MouseButton.LeftButton
     send(v, mouse(QEvent.Type.MouseMove, (250, 40)))
     send(v, mouse(QEvent.Type.MouseButtonPress, (250, 40), L, L))
     send(v, mouse(QEvent.Type.MouseButtonRelease, (250, 40), L))
     assert v.session.of("ptr") == [("ptr", 50, 40, 0), ("ptr", 50, 40, 1), ("ptr", 50, 40, 0)]
-    assert v.pointer_mode_text.startswith("Absolute pointer")
+    assert v.grabbed  # the click also gave the console the keyboard
+    assert v.pointer_mode_text == "Press Ctrl+Alt to release"
 
 
 def test_absolute_mapping_follows_the_scale_mode(qtbot):
@@ -226,7 +228,7 @@ def test_relative_mode_click_grabs_the_pointer_without_clicking_the_guest(qtbot)
     send(v, mouse(QEvent.Type.MouseButtonRelease, (50, 50), L))
     assert v.pointer_locked
     assert v.cursor().shape() == Qt.CursorShape.BlankCursor
-    assert v.pointer_mode_text == "Relative pointer — press Ctrl+Alt to release"
+    assert v.pointer_mode_text == "Press Ctrl+Alt to release"
     assert v.session.calls == []
 
 
@@ -275,6 +277,8 @@ def test_server_switching_to_absolute_unlocks_the_pointer(qtbot):
     v._lock_pointer()
     v.pointer_mode_changed(True)
     assert not v.pointer_locked
+    assert v.grabbed  # the keyboard stays with the VM until the hotkey
+    v.release_input()
     assert v.pointer_mode_text.startswith("Absolute pointer")
 
 

@@ -177,7 +177,9 @@ def ssl_context(*, ca_file: str | None = None, pinned_pem: str | None = None,
 
 def _aiohttp_ssl(option: SSLOption) -> ssl_module.SSLContext | bool:
     if option is None or option is True:
-        return certs.default_context()
+        from qvmrc.tls import system_context
+
+        return system_context()
     return option
 
 

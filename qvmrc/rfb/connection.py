@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import struct
+import threading
 import zlib
 from collections.abc import Collection, Sequence
 from enum import Enum, auto
@@ -19,7 +20,7 @@ import numpy as np
 
 from qvmrc.errors import AuthenticationError, ProtocolError
 from qvmrc.rfb import events as ev
-from qvmrc.rfb import messages, vencrypt
+from qvmrc.rfb import extclipboard, messages, vencrypt
 from qvmrc.rfb.auth import vnc_auth_response
 from qvmrc.rfb.buffer import ReadBuffer
 from qvmrc.rfb.encodings import numbers
@@ -53,7 +54,7 @@ _RECT = struct.Struct(">HHHHi")
 _SERVER_INIT = struct.Struct(">HH16sI")
 _FBU = struct.Struct(">BxH")
 _COLOURMAP = struct.Struct(">BxHH")
-_CUT = struct.Struct(">BxxxI")
+_CUT = struct.Struct(">Bxxxi")  # negative: Extended Clipboard
 
 
 class State(Enum):
@@ -90,6 +91,7 @@ class RFBClient:
     incremental update as soon as one completes (the event-driven loop).
     ``vencrypt_subtypes`` lists the VeNCrypt subtypes whose TLS the caller can run
     (empty: VeNCrypt is not offered); Plain subtypes also need ``username``.
+    ``extended_clipboard`` announces UTF-8 cut text (Extended Clipboard).
     """
 
     def __init__(
@@ -105,6 +107,7 @@ class RFBClient:
         opaque: bool = False,
         username: str | None = None,
         vencrypt_subtypes: Collection[int] = (),
+        extended_clipboard: bool = True,
     ) -> None:
         self._password = password
         self._username = username
@@ -154,6 +157,20 @@ class RFBClient:
         self._decoders: dict[int, Decoder] = make_decoders()
 
         self.extended_key_events = False
+        #: True once the server's clipboard caps arrived, False once it is known to
+        #: have none (Latin-1 cut text), None until then.
+        self.extended_clipboard: bool | None = None if extended_clipboard else False
+        self._want_ext_clipboard = extended_clipboard
+        # Clipboard state is shared between the parser and client_cut_text, which a
+        # session may call from another thread while a decode runs.
+        self._clip_lock = threading.Lock()
+        self._clip_server_flags = 0
+        self._clip_data: bytes | None = None  # our announced text (UTF-8, CRLF, NUL)
+        self._clip_provide: bytes | None = None  # its provide message, built once
+        self._clip_pending: str | None = None  # text given before the mode was known
+        self._clip_shared = True  # off: request nothing, offer nothing
+        #: Formats the server last said its clipboard holds (Extended Clipboard notify).
+        self.server_clipboard_formats: int | None = None
         self.pointer_absolute = True
         self.pointer_mode_known = False
 
@@ -556,6 +573,8 @@ class RFBClient:
             numbers.CURSOR, numbers.DESKTOP_NAME, numbers.QEMU_EXTENDED_KEY_EVENT,
             numbers.QEMU_POINTER_MOTION_CHANGE,
         ]
+        if self._want_ext_clipboard:
+            encs.append(extclipboard.PSEUDO_ENCODING)
         return encs
 
     # ------------------------------------------------------- normal operation
@@ -587,6 +606,8 @@ class RFBClient:
             if buf.available() < 8:
                 return False
             _, n = buf.unpack(_CUT)
+            if n < 0:
+                return self._extended_cut_text(-n)
             if n > MAX_CUT_TEXT:
                 raise ProtocolError(f"server sent {n} bytes of clipboard text, more than QVMRC accepts")
             if buf.available() < 8 + n:
@@ -598,6 +619,73 @@ class RFBClient:
             buf.skip(1)
             return True
         raise ProtocolError(f"server sent an unknown message type {t}")
+
+    # ------------------------------------------------------ Extended Clipboard
+
+    def _extended_cut_text(self, n: int) -> bool:
+        buf = self._buf
+        if n > extclipboard.MAX_MESSAGE:
+            raise ProtocolError(f"server sent a clipboard message of {n} bytes, more than QVMRC accepts")
+        if buf.available() < 8 + n:
+            return False
+        buf.skip(8)
+        try:
+            msg = extclipboard.parse(buf.read(n))
+        except extclipboard.BadMessage as e:
+            # The whole message was read: the stream is still in step, only the text is lost.
+            log.warning("ignored a malformed clipboard message from the server: %s", e)
+            return True
+        self._on_extended_clipboard(msg)
+        return True
+
+    def _on_extended_clipboard(self, msg: extclipboard.Message) -> None:
+        ec = extclipboard
+        if msg.flags & ec.CAPS:
+            if not self._want_ext_clipboard:
+                return
+            # QEMU ignores our caps; size 0 asks any server to notify rather than push.
+            self._out += ec.caps(ec.TEXT | ec.REQUEST | ec.PEEK | ec.NOTIFY | ec.PROVIDE, {ec.TEXT: 0})
+            takes_text = bool(msg.formats & ec.TEXT and msg.flags & (ec.NOTIFY | ec.PROVIDE))
+            if self.extended_clipboard is None or (takes_text and not self.extended_clipboard):
+                # (Caps after a painted update are late but still the server's word.)
+                self._clipboard_mode(takes_text, msg.flags)
+            elif self.extended_clipboard:
+                with self._clip_lock:
+                    self._clip_server_flags = msg.flags
+            return
+        action = msg.action
+        if action & ec.REQUEST:
+            with self._clip_lock:
+                if not msg.formats & ec.TEXT or self._clip_data is None:
+                    reply = ec.provide_text(None)
+                else:
+                    # A server may ask again and again: compress our text once.
+                    if self._clip_provide is None:
+                        self._clip_provide = ec.provide_text(self._clip_data)
+                    reply = self._clip_provide
+            self._out += reply
+        elif action & ec.PEEK:
+            self._out += ec.notify(ec.TEXT if self._clip_data is not None else 0)
+        elif action & ec.NOTIFY:
+            self.server_clipboard_formats = msg.formats
+            with self._clip_lock:
+                # Someone else's copy now: ours is no longer on offer (nor to withdraw).
+                self._clip_data = self._clip_provide = None
+            if msg.formats & ec.TEXT and self._clip_shared:
+                self._out += ec.request(ec.TEXT)
+        elif action & ec.PROVIDE:
+            if msg.text is not None:
+                self._events.append(ev.ServerCutText(msg.text))
+
+    def _clipboard_mode(self, extended: bool, server_flags: int = 0) -> None:
+        """The server's clipboard is now known; send what the user copied meanwhile."""
+        with self._clip_lock:
+            self.extended_clipboard = extended
+            self._clip_server_flags = server_flags
+            pending, self._clip_pending = self._clip_pending, None
+            if pending is not None:
+                self._out += self._cut_text_locked(pending)
+        self._events.append(ev.ClipboardNegotiated(extended))
 
     def _colour_map_entries(self) -> bool:
         buf = self._buf
@@ -753,6 +841,10 @@ class RFBClient:
             for x, y, w, h in damage:
                 px[y : y + h, x : x + w] |= _ALPHA
         self._damage = []
+        if damage and self.extended_clipboard is None:
+            # Painted pixels answer our update request, which followed SetEncodings:
+            # a server with Extended Clipboard would have sent its caps by now.
+            self._clipboard_mode(False)
         if self.auto_update:
             self._out += messages.framebuffer_update_request(
                 True, 0, 0, self.fb.width, self.fb.height)
@@ -775,7 +867,45 @@ class RFBClient:
         return messages.relative_pointer_event(dx, dy, buttons)
 
     def client_cut_text(self, text: str) -> bytes:
-        return messages.client_cut_text(text)
+        """The user copied ``text``: UTF-8 with Extended Clipboard, else Latin-1.
+
+        Until the server's clipboard is known the text is kept and sent (from the
+        parser's ``data_to_send``) once it is; only the latest text is kept.
+        """
+        with self._clip_lock:
+            if self.extended_clipboard is None:
+                self._clip_pending = text
+                return b""
+            return self._cut_text_locked(text)
+
+    def set_clipboard_shared(self, shared: bool) -> bytes:
+        """The UI's gate: while off, the server's clipboard is not asked for (with
+        Extended Clipboard nothing moves unasked) and text offered earlier is withdrawn.
+        """
+        with self._clip_lock:
+            self._clip_shared = shared
+            if shared:
+                return b""
+            offered = self._clip_data is not None
+            self._clip_data = self._clip_provide = self._clip_pending = None
+            if offered and self.extended_clipboard and self._clip_server_flags & extclipboard.NOTIFY:
+                return extclipboard.notify(0)  # "no text here any more"
+            return b""
+
+    def _cut_text_locked(self, text: str) -> bytes:
+        ec = extclipboard
+        if not self.extended_clipboard:
+            return messages.client_cut_text(text)
+        data = ec.encode_text(text)
+        if len(data) > ec.MAX_SEND:
+            log.info("clipboard not sent: %d bytes of UTF-8 is more than the %d a server takes",
+                     len(data), ec.MAX_SEND)
+            return b""
+        self._clip_data = data
+        self._clip_provide = None
+        if self._clip_server_flags & ec.NOTIFY:
+            return ec.notify(ec.TEXT)  # the server requests it when someone wants it
+        return ec.provide_text(data)
 
     # ------------------------------------------------------------ for replay
 

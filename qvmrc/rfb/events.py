@@ -100,6 +100,13 @@ class ServerCutText:
 
 
 @dataclass(frozen=True)
+class ClipboardNegotiated:
+    """The server's clipboard is known: UTF-8 (Extended Clipboard) or Latin-1 only."""
+
+    extended: bool
+
+
+@dataclass(frozen=True)
 class ColourMapChanged:
     first: int
     count: int
@@ -107,4 +114,4 @@ class ColourMapChanged:
 
 Event = (PasswordRequired | StartTLS | Connected | FramebufferUpdated | DesktopResized | DesktopNameChanged
          | CursorShape | PointerModeChanged | ExtendedKeyEventsEnabled | Bell | ServerCutText
-         | ColourMapChanged)
+         | ClipboardNegotiated | ColourMapChanged)

@@ -60,6 +60,6 @@ def qemu_key_event(down: bool, keysym: int, xt_scancode: int) -> bytes:
 
 
 def client_cut_text(text: str) -> bytes:
-    """RFB cut text is Latin-1; characters outside it become '?'."""
-    data = text.encode("latin-1", errors="replace")[:MAX_CUT_TEXT]
+    """RFB cut text is Latin-1 with LF line ends; characters outside it become '?'."""
+    data = text.replace("\r\n", "\n").encode("latin-1", errors="replace")[:MAX_CUT_TEXT]
     return struct.pack(">BxxxI", CLIENT_CUT_TEXT, len(data)) + data

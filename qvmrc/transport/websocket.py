@@ -56,7 +56,11 @@ class WebSocketTransport:
                    ping_timeout: float | None = PING_TIMEOUT) -> WebSocketTransport:
         kwargs: dict[str, object] = {}
         if url.startswith("wss://"):
-            kwargs["ssl"] = ssl if ssl is not None else certs.default_context()
+            if ssl is None:
+                from qvmrc.tls import system_context  # the OS's trust store (truststore)
+
+                ssl = system_context()
+            kwargs["ssl"] = ssl
         try:
             ws = await connect(
                 url, subprotocols=[Subprotocol("binary")], additional_headers=dict(headers or {}),

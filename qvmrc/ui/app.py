@@ -14,6 +14,8 @@ import sys
 from collections.abc import Mapping
 from types import TracebackType
 
+from qvmrc.ui import platform_start
+
 log = logging.getLogger("qvmrc.ui")
 
 DEMO_KEY = "demo"
@@ -28,19 +30,8 @@ def _no_display_reason() -> str | None:
 
 
 def preferred_platform(env: Mapping[str, str], platform: str = sys.platform) -> str | None:
-    """The Qt platform plugin to ask for, or None for Qt's own choice.
-
-    On a Wayland session with XWayland, QVMRC runs as an X11 client (like
-    VMware Workstation and VirtualBox): plain Wayland lets no client grab the
-    keyboard's system shortcuts or warp the pointer, which the console's grab
-    and relative (pointer-lock) mode need; XWayland emulates both. Setting
-    QT_QPA_PLATFORM, or QVMRC_NATIVE_WAYLAND=1, keeps Qt's choice.
-    """
-    if not platform.startswith("linux") or env.get("QT_QPA_PLATFORM") or env.get("QVMRC_NATIVE_WAYLAND") == "1":
-        return None
-    if env.get("WAYLAND_DISPLAY") and env.get("DISPLAY"):
-        return "xcb"
-    return None
+    """The Qt platform(s) to ask for, or None for Qt's own choice (see platform_start)."""
+    return platform_start.platform_env(env, platform)
 
 
 def _setup_logging(handler: logging.Handler) -> None:
@@ -66,7 +57,7 @@ def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTy
 
 
 def run_app(target: str | None = None, demo: bool = False, *, token: str | None = None,
-            password: str | None = None) -> int:
+            password: str | None = None, new_instance: bool = False) -> int:
     """Run the window until it closes; returns the process exit code."""
     reason = _no_display_reason()
     if reason:
@@ -75,19 +66,29 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
     try:
         import qasync
         from PySide6.QtWidgets import QApplication
-    except ImportError as e:
-        sys.stderr.write(f"qvmrc: error: the desktop app needs PySide6 and qasync ({e})\n")
+    except ImportError as e:  # a broken install: both are dependencies of the package
+        sys.stderr.write(f"qvmrc: error: the desktop app cannot load Qt ({e}); reinstall qvmrc\n")
         return 1
+    from qvmrc.ui import startup
+
+    claimed = startup.claim_instance(target, demo, token, password, new_instance)
+    if claimed is True:
+        return 0  # the running QVMRC opens it
 
     from qvmrc.ui.debug_panel import QtLogHandler
     from qvmrc.ui.main_window import MainWindow, apply_theme
     from qvmrc.ui.settings import SecretStore, SettingsStore
 
+    end = platform_start.AppEnd()
     existing = QApplication.instance()
     chosen = None if isinstance(existing, QApplication) else preferred_platform(os.environ)
     if chosen:
         os.environ["QT_QPA_PLATFORM"] = chosen
+    if not isinstance(existing, QApplication):
+        platform_start.install_qt_messages(end)
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    links = startup.install_link_filter(app)  # macOS: a link that starts the app comes as an event
+    instance = claimed.listen() if claimed else None
     app.setApplicationName("QVMRC")
     app.setOrganizationName("LimiQuantix")
     app.setDesktopFileName("qvmrc")
@@ -102,9 +103,10 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
 
     handler = QtLogHandler()
     _setup_logging(handler)
-    if chosen:
-        log.info("Wayland session: running through XWayland for keyboard grab and pointer lock "
-                 "(QVMRC_NATIVE_WAYLAND=1 runs natively)")
+    from qvmrc import logfile
+
+    logfile.install()
+    platform_start.log_platform()
     old_hook = sys.excepthook
     sys.excepthook = _excepthook
 
@@ -120,7 +122,8 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
 
     store = SettingsStore()
     settings = store.load()
-    secrets = SecretStore()
+    imported = startup.prepare(settings, store)
+    secrets = SecretStore(fallback=settings.secret_storage)
     apply_theme(settings)
 
     loop = qasync.QEventLoop(app)
@@ -132,12 +135,26 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
     if problem:
         window.statusBar().showMessage(problem)
     _vitals = install_vitals(window)  # lives as long as this function
+    platform_start.place_first_window(window)
     window.show()
+    boot = startup.Startup(window, settings, store, secrets, instance=instance, links=links,
+                           start_demo=_start_demo)
+    if imported:
+        window.notify("Old qvmc client", imported, error=False)
 
     async def main() -> int:
         closed = asyncio.Event()
         app.lastWindowClosed.connect(closed.set)
+
+        def on_signal(signum: int) -> None:
+            end.signal = signum
+            log.info("%s: closing the consoles", platform_start.signal_name(signum))
+            window.close()
+            closed.set()
+
+        unwatch = platform_start.watch_signals(on_signal)
         server = None
+        asyncio.ensure_future(boot.maybe_ask_handler())
         try:
             if demo:
                 server = await _start_demo(window)
@@ -145,20 +162,38 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
                 window.open_string(target, token=token, password=password)
             await closed.wait()
         finally:
-            await window.close_all()
-            if server is not None:
-                server.close()
-                await server.wait_closed()
-        return 0
+            unwatch()
+            if not end.display_lost:  # else the loop is gone: nothing can be awaited
+                await window.close_all()
+                await boot.close()
+                if server is not None:
+                    server.close()
+                    await server.wait_closed()
+        return end.exit_code
 
+    def quiet_after_display_loss(lp: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
+        if not end.display_lost:
+            lp.default_exception_handler(context)
+
+    loop.set_exception_handler(quiet_after_display_loss)
     try:
         with loop:
             return loop.run_until_complete(main())
     except KeyboardInterrupt:
         return 130
+    except RuntimeError:
+        if not end.display_lost:  # Qt stops the loop when the X server is gone
+            raise
+        sys.stderr.write(end.message() + "\n")
+        sys.stderr.flush()
+        logging.shutdown()  # the log file keeps what happened
+        # Nothing can be closed without a display; Qt's and asyncio's teardown
+        # (pending coroutines, the dead X connection) would only add noise.
+        os._exit(1)
     finally:
         sys.excepthook = old_hook
         logging.getLogger().removeHandler(handler)
+        logfile.uninstall()
 
 
 async def _start_demo(window: object) -> object:

@@ -1,5 +1,8 @@
 """Clipboard sync between this machine and the VM (ClientCutText / ServerCutText).
 
+Text is a ``str`` both ways: the protocol core sends it as UTF-8 when the server
+offers Extended Clipboard and as Latin-1 otherwise.
+
 Only text, only the CLIPBOARD selection, and only while the user allows it.
 What the server sent is remembered so setting it locally is not echoed back
 to the server as if the user had copied it.
@@ -19,7 +22,7 @@ from PySide6.QtGui import QClipboard, QGuiApplication
 
 log = logging.getLogger(__name__)
 
-# RFB cut text is Latin-1 without extensions and servers cap it; a megabyte is plenty.
+# Servers cap cut text (QEMU at 1 MiB); a million characters is plenty.
 MAX_CLIPBOARD = 1 << 20
 
 
@@ -47,10 +50,22 @@ class ClipboardSync(QObject):
 
     def set_enabled(self, enabled: bool) -> None:
         self.enabled = enabled
+        self._gate()
 
     def attach(self, session: _CutTextSink | None) -> None:
         self.session = session
         self._last_sent = None
+        self._gate()
+
+    def _gate(self) -> None:
+        """Tell the session whether sharing is allowed now: with Extended Clipboard it
+        then neither fetches the VM's clipboard nor keeps offering ours while it is not."""
+        gate = getattr(self.session, "set_clipboard_shared", None)
+        if gate is not None:
+            shared = self.enabled and self.interacted
+            if not shared:
+                self._last_sent = None  # withdrawn: send it again once allowed
+            gate(shared)
 
     def push_local(self) -> None:
         """Send the local clipboard now (on connect, so a paste in the VM works at once),
@@ -62,6 +77,7 @@ class ClipboardSync(QObject):
         if self.interacted:
             return
         self.interacted = True
+        self._gate()
         self.push_local()
 
     def _local_changed(self) -> None:

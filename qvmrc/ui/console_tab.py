@@ -301,6 +301,7 @@ class ConsoleTab(QWidget):
             self.view.force_opaque = False
         self.view.scale_mode = settings.scale_mode
         self.view.smooth = settings.smooth_scaling
+        self._apply_hotkey(settings)
         self.bridge = SessionBridge(self, lambda: self.session)
         self.clipboard = ClipboardSync(enabled=settings.clipboard_sync and target.trusted, parent=self)
         # The first key or click in this console lets clipboard sharing start.
@@ -332,6 +333,7 @@ class ConsoleTab(QWidget):
         self.bridge.cutText.connect(self.clipboard.server_text)
         if hasattr(self.view, "pointerModeText"):
             self.view.pointerModeText.connect(self.pointer_label.setText)
+            self.pointer_label.setText(getattr(self.view, "pointer_mode_text", ""))
         if hasattr(self.view, "grabChanged") and not hasattr(self.view, "pointerModeText"):
             self.view.grabChanged.connect(self._on_grab)  # the view's mode text already says it
         self._render(self.model.state)
@@ -342,10 +344,9 @@ class ConsoleTab(QWidget):
         tb = QToolBar()
         tb.setObjectName("consoleToolbar")
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        tb.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         tb.addWidget(QLabel(" Scale "))
         self.scale_box = QComboBox()
-        self.scale_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scale_box.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         for label, mode in SCALE_LABELS:
             self.scale_box.addItem(label, mode)
         self.scale_box.setCurrentIndex(max(0, self.scale_box.findData(self.settings.scale_mode)))
@@ -364,7 +365,7 @@ class ConsoleTab(QWidget):
         self.keys_button = QToolButton()
         self.keys_button.setText("Send key")
         self.keys_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.keys_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.keys_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         keys_menu = QMenu(self.keys_button)
         for combo in SEND_KEYS:
             a = keys_menu.addAction(combo)
@@ -383,7 +384,7 @@ class ConsoleTab(QWidget):
         self.power_button = QToolButton()
         self.power_button.setText("Power")
         self.power_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.power_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.power_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.power_menu = QMenu(self.power_button)
         self.power_actions: dict[str, QAction] = {}
         for key, action in ACTIONS.items():
@@ -404,6 +405,10 @@ class ConsoleTab(QWidget):
         self.record_action.setCheckable(True)
         self.record_action.setToolTip("Record the session to an FBS file for a bug report")
         self.record_action.triggered.connect(self._record_clicked)
+        for a in tb.actions():  # reachable with Tab; a click still leaves the focus alone
+            w = tb.widgetForAction(a)
+            if isinstance(w, QToolButton):
+                w.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         return tb
 
     def _build_status(self) -> QStatusBar:
@@ -477,7 +482,7 @@ class ConsoleTab(QWidget):
 
     def _on_grab(self, grabbed: bool) -> None:
         hotkey = getattr(self.view, "release_hotkey_text", "") or "Ctrl+Alt"
-        self.grab_label.setText(f"Input grabbed — press {hotkey} to release" if grabbed else "")
+        self.grab_label.setText(f"Press {hotkey} to release" if grabbed else "")
 
     # --------------------------------------------------------- connection
 
@@ -828,6 +833,11 @@ class ConsoleTab(QWidget):
         """Live settings apply now; encoding choices apply at the next connect."""
         self.settings = settings
         self.clipboard.set_enabled(settings.clipboard_sync and self.target.trusted)
+        self._apply_hotkey(settings)
+
+    def _apply_hotkey(self, settings: Settings) -> None:
+        if hasattr(self.view, "set_release_hotkey"):
+            self.view.set_release_hotkey(settings.release_hotkey)
 
     def set_trusted(self, trusted: bool) -> None:
         """Its control plane was saved (or removed): clipboard sharing follows."""

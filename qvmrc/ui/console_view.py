@@ -63,6 +63,12 @@ DIM_COLOUR = QColor(0, 0, 0, 150)
 MAX_DAMAGE_RECTS = 16
 # Server cursors are small; a scaled one is capped to this many device pixels.
 MAX_CURSOR_SIZE = 256
+# The focus frame around a console that has the focus but not the keyboard.
+FOCUS_FRAME_WIDTH = 3
+#: Windows and macOS need a hook / event tap besides Qt's grab for system keys.
+SYSTEM_KEY_HOOKS = sys.platform in ("win32", "darwin")
+#: Grabs the keyboard (and a relative pointer) from the keyboard, as in VMware.
+GRAB_SHORTCUT = QKeySequence("Ctrl+G")
 
 
 class ViewSession(Protocol):
@@ -101,12 +107,22 @@ def _dot_cursor() -> QCursor:
 class ConsoleView(QWidget):
     """One console's screen: paint, scale, keyboard, mouse, cursor, screenshots.
 
+    The VMware keyboard model: keys go to the VM only while the console is
+    grabbed. A click grabs (or Ctrl+G with the focus on the console); the
+    release hotkey (Ctrl+Alt unless configured), focus loss, view-only and the
+    overlay release. Not grabbed, the console is an ordinary widget: it keeps
+    no key, so app shortcuts work and Tab moves the focus on; it shows a focus
+    frame when it has the focus. Grabbed, Tab and Shift+Tab go to the VM, and
+    the X11 keyboard grab / Windows hook / macOS tap catch system keys.
+
     The tab forwards its SessionListener callbacks to the slots
     ``framebuffer_updated``, ``desktop_resized``, ``cursor_changed`` and
     ``pointer_mode_changed`` (on the GUI thread, directly).
     """
 
     grabChanged = Signal(bool)
+    #: The console has the focus but not the keyboard (see ConsoleArea's frame).
+    focusFrameChanged = Signal(bool)
     pointerModeText = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, *,
@@ -130,9 +146,11 @@ class ConsoleView(QWidget):
         self._view_only = False
         self._absolute = True
         self._locked = False
-        self._kbd_grabbed = False
+        self._captured = False  # keys go to the VM
+        self._kbd_grabbed = False  # the window system's keyboard grab is held
         self._system_keys: Any = None  # the Windows hook / macOS tap while grabbed
         self._grab_reported = False
+        self._frame_reported = False
         self._buttons = 0
         self._swallow = 0
         self._last_sent: tuple[int, int, int] | None = None
@@ -332,7 +350,14 @@ class ConsoleView(QWidget):
 
     @property
     def grabbed(self) -> bool:
-        return self._kbd_grabbed or self._locked
+        """Keys (and a relative pointer) go to the VM."""
+        return self._captured
+
+    def set_release_hotkey(self, text: str) -> None:
+        """Change the release hotkey ("Ctrl+Alt"; see keyboard.RELEASE_HOTKEYS)."""
+        self.keyboard.set_release_hotkey(text)
+        self._mode_text = ""
+        self._update_mode_text()
 
     @property
     def pointer_locked(self) -> bool:
@@ -413,6 +438,17 @@ class ConsoleView(QWidget):
             p.fillRect(target, DIM_COLOUR)
         p.end()
 
+    @property
+    def shows_focus_frame(self) -> bool:
+        """Focus without the keyboard: the ConsoleArea around the view draws a frame."""
+        return self.hasFocus() and not self._captured
+
+    def _report_focus_frame(self) -> None:
+        on = self.shows_focus_frame
+        if on != self._frame_reported:
+            self._frame_reported = on
+            self.focusFrameChanged.emit(on)
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._apply_cursor()
@@ -479,15 +515,25 @@ class ConsoleView(QWidget):
         return self.keyboard.hotkey_text
 
     def grab_input(self) -> None:
-        """Grab the keyboard (system shortcuts go to the guest) until the hotkey."""
-        if self._view_only or self._session is None:
+        """Keys go to the VM (system shortcuts too, when enabled) until the hotkey."""
+        if not self._can_grab():
             return
+        if not self._captured:
+            self._captured = True
+            if not self.hasFocus():
+                self.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._sync_input_method()
+            self.update()
         if self.grab_keyboard_enabled and not self._kbd_grabbed:
             self.grabKeyboard()
             self._kbd_grabbed = True
-            if sys.platform in ("win32", "darwin"):
+            if SYSTEM_KEY_HOOKS:
                 self._grab_system_keys()
         self._report_grab()
+
+    def _can_grab(self) -> bool:
+        # Dimmed: the overlay says the console is not live (connecting, lost).
+        return not self._view_only and not self._dimmed and self._session is not None
 
     def _grab_system_keys(self) -> None:
         """Windows key, Alt+Tab (winkeys) or Cmd+Tab, Cmd+Space (mackeys) go to the guest too."""
@@ -527,6 +573,10 @@ class ConsoleView(QWidget):
         if self._kbd_grabbed:
             self.releaseKeyboard()
             self._kbd_grabbed = False
+        if self._captured:
+            self._captured = False
+            self._sync_input_method()
+            self.update()
         self._report_grab()
 
     def _report_grab(self) -> None:
@@ -535,14 +585,16 @@ class ConsoleView(QWidget):
             self._grab_reported = grabbed
             self.grabChanged.emit(grabbed)
         self._update_mode_text()
+        self._report_focus_frame()
 
     def _on_hotkey(self) -> None:
-        if not self.grabbed:
-            return
-        self.release_input()
-        self.clearFocus()
+        # The focus stays here (with its frame): Tab moves on from the console.
+        if self.grabbed:
+            self.release_input()
 
     def _lock_pointer(self) -> None:
+        if not self._can_grab():
+            return
         self._locked = True
         self.grabMouse()
         self._rel.reset()
@@ -567,15 +619,12 @@ class ConsoleView(QWidget):
         hotkey = self.keyboard.hotkey_text
         if self._view_only:
             text = "View only"
+        elif self._captured:
+            text = f"Press {hotkey} to release"
         elif not self._absolute:
-            if self._locked:
-                text = f"Relative pointer — press {hotkey} to release"
-            else:
-                text = "Relative pointer — click in the console to grab"
-        elif self._kbd_grabbed:
-            text = f"Absolute pointer — keyboard grabbed, press {hotkey} to release"
+            text = "Relative pointer — click in the console to grab"
         else:
-            text = "Absolute pointer"
+            text = "Absolute pointer — click in the console to type"
         if text != self._mode_text:
             self._mode_text = text
             self.pointerModeText.emit(text)
@@ -588,7 +637,7 @@ class ConsoleView(QWidget):
         With QEMU's scancodes the guest's own layout composes, so raw keys must reach it.
         """
         s = self._session
-        want = not self._view_only and not (s is not None and s.extended_key_events)
+        want = self._captured and not self._view_only and not (s is not None and s.extended_key_events)
         if self.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled) != want:
             self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, want)
             if self.hasFocus():
@@ -603,16 +652,17 @@ class ConsoleView(QWidget):
     def event(self, event: QEvent) -> bool:
         etype = event.type()
         if etype == QEvent.Type.ShortcutOverride:
-            # Claim every key for the guest (Ctrl+W must not close the tab) except app shortcuts.
+            # Grabbed, claim every key for the guest (Ctrl+W must not close the
+            # tab) except app shortcuts; not grabbed, the app keeps them all.
             assert isinstance(event, QKeyEvent)
-            if not self._view_only and self._session is not None and not self._is_app_shortcut(event):
+            if self._keys_to_vm() and not self._is_app_shortcut(event):
                 event.accept()
                 return True
             return super().event(event)
         if etype == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
-            if event.key() in (Qt.Key.Key_Tab.value, Qt.Key.Key_Backtab.value):
-                # QWidget would move the focus; the VM must get Tab and Shift+Tab.
+            if self._keys_to_vm() and event.key() in (Qt.Key.Key_Tab.value, Qt.Key.Key_Backtab.value):
+                # QWidget would move the focus; a grabbed VM gets Tab and Shift+Tab.
                 self.keyPressEvent(event)
                 return True
         if etype == QEvent.Type.ParentChange:
@@ -623,36 +673,55 @@ class ConsoleView(QWidget):
             self._apply_cursor()
         return super().event(event)
 
+    def _keys_to_vm(self) -> bool:
+        return self._captured and not self._view_only and self._session is not None
+
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002 - Qt's name
-        return False
+        if self._captured:
+            return False
+        return super().focusNextPrevChild(next)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self._view_only or self._session is None:
-            event.ignore()
+        if not self._keys_to_vm():
+            if (self._can_grab() and self._image is not None
+                    and QKeySequence(event.keyCombination()).matches(GRAB_SHORTCUT)
+                    == QKeySequence.SequenceMatch.ExactMatch):
+                self._grab_from_keyboard()
+                event.accept()
+                return
+            event.ignore()  # the application's: menus, shortcuts, focus keys
             return
         self.keyboard.key_press(event)
         event.accept()
 
+    def _grab_from_keyboard(self) -> None:
+        if self._absolute:
+            self.grab_input()
+        else:
+            self._lock_pointer()
+
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
-        if self._view_only or self._session is None:
+        if not self._keys_to_vm():
             event.ignore()
             return
         self.keyboard.key_release(event)
         event.accept()
 
     def inputMethodEvent(self, event: QInputMethodEvent) -> None:
-        if not self._view_only and self._session is not None and event.commitString():
+        if self._keys_to_vm() and event.commitString():
             self.keyboard.commit_text(event.commitString())
         event.accept()
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
         self._sync_input_method()
+        self._report_focus_frame()
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         # Keys held now would never see their release: release them on the guest.
         self.release_input()
         super().focusOutEvent(event)
+        self._report_focus_frame()
 
     def hideEvent(self, event: Any) -> None:
         self.release_input()
@@ -784,7 +853,9 @@ class ConsoleView(QWidget):
 class ConsoleArea(QScrollArea):
     """A scroll area around a ConsoleView: scroll bars in 1:1 when the screen is larger.
 
-    In fit and fill the view simply fills the area.
+    In fit and fill the view simply fills the area. Its frame is the console's
+    focus frame: black, in the highlight colour while the view has the focus
+    but not the keyboard, so the frame never covers a pixel of the VM.
     """
 
     def __init__(self, view: ConsoleView, parent: QWidget | None = None) -> None:
@@ -794,9 +865,26 @@ class ConsoleArea(QScrollArea):
         self.setWidgetResizable(True)
         view._update_min_size()
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFrameShape(QFrame.Shape.Box)
+        self.setFrameShadow(QFrame.Shadow.Plain)
+        self.setLineWidth(FOCUS_FRAME_WIDTH)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         pal = self.viewport().palette()
         pal.setColor(QPalette.ColorRole.Window, QColor(0, 0, 0))
         self.viewport().setPalette(pal)
         self.viewport().setAutoFillBackground(True)
+        self.set_focus_frame(view.shows_focus_frame)
+        view.focusFrameChanged.connect(self.set_focus_frame)
+
+    @property
+    def focus_frame_colour(self) -> QColor:
+        return self.palette().color(QPalette.ColorRole.WindowText)
+
+    def set_focus_frame(self, on: bool) -> None:
+        colour = (self.palette().color(QPalette.ColorGroup.Active, QPalette.ColorRole.Highlight)
+                  if on else QColor(0, 0, 0))
+        pal = self.palette()
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            pal.setColor(group, QPalette.ColorRole.WindowText, colour)
+        self.setPalette(pal)
+        self.update()

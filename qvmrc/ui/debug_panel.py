@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QTextOption
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -109,10 +109,21 @@ def _size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MiB"
 
 
+STAT_LABELS = (
+    "Server name", "RFB version", "Security type", "Pixel format", "Transport", "Encodings in use",
+    "Frames per second", "Update latency", "Input latency", "Bytes per second",
+    "Decode time per update", "Updates / rectangles", "Received", "Connected for",
+)
+
+
 def stats_rows(stats: SessionStats | None, now: float | None = None) -> list[tuple[str, str]]:
-    """Label/value pairs, the same in the panel and in the diagnostics."""
-    if stats is None:
-        return [("Status", "no console")]
+    """Label/value pairs, the same in the panel and in the diagnostics.
+
+    A console without a live session (connecting, retrying, failed) shows
+    dashes: the last session's numbers would read as current.
+    """
+    if stats is None or not stats.live:
+        return [(label, "-") for label in STAT_LABELS]
     fps, bps = stats.rates(now)
     encodings = ", ".join(f"{k} {v}" for k, v in sorted(stats.encodings.items(), key=lambda kv: -kv[1]))
     uptime = ""
@@ -127,7 +138,9 @@ def stats_rows(stats: SessionStats | None, now: float | None = None) -> list[tup
         ("Transport", stats.transport or "-"),
         ("Encodings in use", encodings or "-"),
         ("Frames per second", f"{fps:.1f}"),
-        ("Update latency", f"{stats.last_update_latency_ms:.1f} ms"),
+        ("Update latency", f"{stats.last_update_latency_ms:.1f} ms (request → complete update)"),
+        ("Input latency", (f"{stats.last_input_latency_ms:.2f} ms (max {stats.max_input_latency_ms:.2f} ms, "
+                           "event → transport write)") if stats.inputs_written else "-"),
         ("Bytes per second", _rate(bps)),
         ("Decode time per update", f"{stats.last_decode_ms:.2f} ms (mean {stats.mean_decode_ms:.2f} ms)"),
         ("Updates / rectangles", f"{stats.updates} / {stats.rects}"),
@@ -160,7 +173,17 @@ def versions() -> list[tuple[str, str]]:
         ("numpy", numpy.__version__),
         ("OS", f"{platform.platform()} ({platform.machine()})"),
         ("Qt platform", QGuiApplication.platformName() if QGuiApplication.instance() else "-"),
+        *_folders(),
     ]
+
+
+def _folders() -> list[tuple[str, str]]:
+    """Where support finds the whole log (the panel keeps only the last lines) and the settings."""
+    from qvmrc import logfile
+    from qvmrc.paths import config_dir, log_file
+
+    return [("Log file", str(logfile.current() or f"{log_file()} (not written by this process)")),
+            ("Config folder", str(config_dir()))]
 
 
 def build_diagnostics(settings: dict[str, Any] | None, consoles: Sequence[ConsoleStatsSource],
@@ -209,6 +232,8 @@ class DebugPanel(QDockWidget):
         self.setWidget(tabs)
 
         handler.relay.line.connect(self._on_line, Qt.ConnectionType.QueuedConnection)
+        self.visibilityChanged.connect(
+            lambda on: logging.getLogger(__name__).debug("debug panel %s", "shown" if on else "hidden"))
         self.timer = QTimer(self)
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self.refresh_stats)
@@ -249,7 +274,10 @@ class DebugPanel(QDockWidget):
         self.log_view = QPlainTextEdit()
         self.log_view.setReadOnly(True)
         self.log_view.setMaximumBlockCount(MAX_LINES)
-        self.log_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        # Wrapped: a long line never hides the start of the lines around it.
+        self.log_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.log_view.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.log_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         font = self.log_view.font()
         font.setFamily("monospace")
         font.setStyleHint(font.StyleHint.Monospace)
@@ -308,7 +336,7 @@ class DebugPanel(QDockWidget):
         self.form = QFormLayout()
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.value_labels: dict[str, QLabel] = {}
-        for label, _ in stats_rows(SessionStats()):
+        for label in STAT_LABELS:
             v = QLabel("-")
             v.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             v.setWordWrap(True)
@@ -335,7 +363,7 @@ class DebugPanel(QDockWidget):
         src = self._current()
         if src is None:
             self.stats_title.setText("No console open")
-            rows = [(k, "-") for k in self.value_labels]
+            rows = stats_rows(None)
             self.record_button.setEnabled(False)
             self.record_button.setChecked(False)
         else:

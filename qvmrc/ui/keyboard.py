@@ -164,6 +164,23 @@ _HOTKEY_NAMES = {
     K.Key_Control.value: "Ctrl", K.Key_Alt.value: "Alt", K.Key_Shift.value: "Shift",
     K.Key_Meta.value: "Meta",
 }
+_HOTKEY_KEYS = {name: key for key, name in _HOTKEY_NAMES.items()}
+
+
+def parse_hotkey(text: str) -> frozenset[int]:
+    """"Ctrl+Alt" -> the Qt modifier keys; ValueError for anything else.
+
+    Only two or more modifiers qualify: a hotkey with a letter would steal
+    that letter from the guest, a single modifier every Ctrl+C.
+    """
+    names = [n.strip() for n in text.split("+")]
+    try:
+        keys = frozenset(_HOTKEY_KEYS[n] for n in names)
+    except KeyError:
+        raise ValueError(f"not a release hotkey: {text!r} (use modifiers like Ctrl+Alt)") from None
+    if len(keys) < 2 or len(keys) != len(names):
+        raise ValueError(f"not a release hotkey: {text!r} (it needs two or more different modifiers)")
+    return keys
 
 
 class TextTooLong(ValueError):
@@ -207,6 +224,12 @@ class KeyboardHandler(QObject):
         self._type_timer.timeout.connect(self._type_tick)
 
     # ------------------------------------------------------------ state
+
+    def set_release_hotkey(self, text: str) -> None:
+        """Change the release hotkey ("Ctrl+Alt", see RELEASE_HOTKEYS); ValueError if invalid."""
+        self.release_hotkey = parse_hotkey(text)
+        self._hotkey_held.clear()
+        self._hotkey_spoiled = self._hotkey_armed = False
 
     @property
     def hotkey_text(self) -> str:

@@ -38,6 +38,7 @@ from qvmrc.controlplane.client import VM
 from qvmrc.errors import QVMRCError
 from qvmrc.trust import find_saved
 from qvmrc.ui import dialogs
+from qvmrc.ui import help as help_dialogs
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget, target_for_vm, target_from_string
 from qvmrc.ui.debug_panel import ConsoleStatsSource, DebugPanel, QtLogHandler
 from qvmrc.ui.logscrub import register_secret
@@ -585,6 +586,7 @@ class MainWindow(QMainWindow):
         debug.setShortcut(QKeySequence("Ctrl+Shift+D"))
         view.addAction(debug)
         help_menu = mb.addMenu("&Help")
+        help_menu.addAction("&Keyboard shortcuts", lambda: help_dialogs.show_shortcuts(self))
         help_menu.addAction("&About QVMRC", self._about)
 
     def set_sidebar_visible(self, on: bool) -> None:
@@ -619,6 +621,8 @@ class MainWindow(QMainWindow):
     def apply_settings(self, new: Settings) -> None:
         new.control_planes = self.settings.control_planes
         new.show_sidebar = self.settings.show_sidebar
+        for kept in ("link_handler_asked", "legacy_imported", "secret_storage"):  # answered meanwhile
+            setattr(new, kept, getattr(self.settings, kept))
         for k, v in vars(new).items():
             setattr(self.settings, k, v)
         self.save_settings()
@@ -628,10 +632,7 @@ class MainWindow(QMainWindow):
         log.info("preferences saved")
 
     def _about(self) -> None:
-        from qvmrc import __version__
-
-        dialogs.notify(self, "About QVMRC", f"QVMRC {__version__}\nConsole for LimiQuantix virtual machines.",
-                       error=False)
+        help_dialogs.show_about(self)
 
     def notify(self, title: str, text: str, error: bool = False) -> None:
         self.statusBar().showMessage(f"{title}: {text}", 10_000)

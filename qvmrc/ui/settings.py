@@ -2,8 +2,8 @@
 
 Plain settings live in ``settings.json`` in the user's config directory (no Qt
 needed, so the file is easy to read in a bug report and to test). Tokens never
-go there: they go to the system keyring when the ``keyring`` package works,
-else to ``secrets.json`` created with mode 0600. A corrupt settings file is
+go there: they go to the system keyring when one works, else where the user
+chose (memory only, or ``secrets.json`` created with mode 0600). A corrupt settings file is
 backed up and replaced by defaults with one warning; a single bad value only
 resets that value, so one typo never costs the user their saved VMs.
 """
@@ -14,10 +14,11 @@ import contextlib
 import json
 import logging
 import os
-import sys
+import tempfile
+import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -34,20 +35,17 @@ SECRETS_FILE = "secrets.json"
 KEYRING_SERVICE = "qvmrc"
 SCALE_MODES = ("fit", "fill", "1:1")
 THEMES = ("light", "dark")
+SECRET_FALLBACKS = ("", "session", "file")
+KEYRING_PROBE_SECONDS = 3.0
+#: Release hotkeys offered in Preferences: modifiers only, so the VM never misses a key.
+RELEASE_HOTKEYS = ("Ctrl+Alt", "Ctrl+Alt+Shift", "Ctrl+Shift", "Ctrl+Meta")
 
 
 def config_dir() -> Path:
     """Where QVMRC keeps its files: $QVMRC_CONFIG_DIR, else the platform's user config dir."""
-    override = os.environ.get("QVMRC_CONFIG_DIR")
-    if override:
-        return Path(override)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / APP_DIR_NAME
+    from qvmrc.paths import config_dir as _config_dir
+
+    return _config_dir()
 
 
 # ------------------------------------------------------------------- model
@@ -91,6 +89,7 @@ class Settings:
     compress_level: int | None = None  # None: the server's default
     scale_mode: str = "fit"
     smooth_scaling: bool = True
+    release_hotkey: str = "Ctrl+Alt"  # gives the keyboard back from a grabbed console
     reconnect: bool = True
     clipboard_sync: bool = True
     theme_follows_os: bool = True
@@ -106,6 +105,10 @@ class Settings:
     ca_file: str = ""
     pinned_certificates: dict[str, str] = field(default_factory=dict)
     control_planes: list[ControlPlane] = field(default_factory=list)
+    # first-start questions and one-time steps (qvmrc.ui.startup)
+    link_handler_asked: bool = False
+    legacy_imported: bool = False
+    secret_storage: str = ""  # where tokens go when no keyring works: "", "session" or "file"
 
     def encodings(self) -> tuple[str, ...]:
         """The encoding list a session offers: the preferred one first, then our default order."""
@@ -172,6 +175,7 @@ _CHECKS: dict[str, Any] = {
     "compress_level": _level,
     "scale_mode": lambda v: v if v in SCALE_MODES else _bad(),
     "smooth_scaling": lambda v: v if isinstance(v, bool) else _bad(),
+    "release_hotkey": lambda v: v if v in RELEASE_HOTKEYS else _bad(),
     "reconnect": lambda v: v if isinstance(v, bool) else _bad(),
     "clipboard_sync": lambda v: v if isinstance(v, bool) else _bad(),
     "theme_follows_os": lambda v: v if isinstance(v, bool) else _bad(),
@@ -181,6 +185,9 @@ _CHECKS: dict[str, Any] = {
     "vnc_username": lambda v: v if isinstance(v, str) and len(v) < 256 else _bad(),
     "ca_file": lambda v: v if isinstance(v, str) and len(v) < 4096 else _bad(),
     "pinned_certificates": lambda v: _pins(v),
+    "link_handler_asked": lambda v: v if isinstance(v, bool) else _bad(),
+    "legacy_imported": lambda v: v if isinstance(v, bool) else _bad(),
+    "secret_storage": lambda v: v if v in SECRET_FALLBACKS else _bad(),
 }
 
 
@@ -290,11 +297,30 @@ class SettingsStore:
         return backup
 
     def save(self, settings: Settings) -> None:
-        """Atomic write (temp file + rename) so a crash never leaves half a file."""
-        self.dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(json.dumps(settings.to_json(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        os.replace(tmp, self.path)
+        """Atomic: a crash or a second process never leaves half a file (see atomic_write)."""
+        atomic_write(self.path, json.dumps(settings.to_json(), indent=2, sort_keys=True) + "\n")
+
+
+def atomic_write(path: Path, text: str, mode: int = 0o644) -> None:
+    """Write a whole file or nothing: a unique temp file beside it, fsync, then replace.
+
+    The temp name is unique per writer, so two processes saving at once never
+    write into one temp file; the reader sees either one complete version or
+    the other (the last replace wins), never a truncated mix.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def _short(e: BaseException) -> str:
@@ -305,54 +331,102 @@ def _short(e: BaseException) -> str:
 
 
 class SecretStore:
-    """Tokens by key: the keyring when usable, else a 0600 JSON file next to the settings.
+    """Tokens by key: the OS keyring when one works, else what the user chose.
 
-    ``use_keyring=False`` forces the file (tests, or a keyring that keeps
-    prompting); ``None`` tries the keyring and falls back silently.
+    Without a working keyring nothing is written until the user decides
+    (``fallback``): ``"session"`` keeps tokens in memory until quit, ``"file"``
+    writes a 0600 ``secrets.json`` beside the settings, which the user was told
+    is not encrypted. Undecided, tokens are held in memory and
+    ``on_needs_choice`` is called so the app can ask; never a silent plaintext
+    file. ``use_keyring=False`` (tests, a keyring that keeps prompting) is an
+    explicit choice of the file. The keyring is probed lazily, in a thread with
+    a time limit: a Secret Service that never answers must not hang a start.
     """
 
-    def __init__(self, directory: Path | str | None = None, use_keyring: bool | None = None) -> None:
+    def __init__(self, directory: Path | str | None = None, use_keyring: bool | None = None,
+                 fallback: str | None = None) -> None:
         self.dir = Path(directory) if directory is not None else config_dir()
         self.path = self.dir / SECRETS_FILE
+        self.fallback = fallback if fallback is not None else ("file" if use_keyring is False else "")
+        self._session: dict[str, str] = {}
         self._keyring: Any = None
-        if use_keyring is not False:
+        self._probed = use_keyring is False
+        self.needs_choice = False
+        self.on_needs_choice: Callable[[], None] | None = None
+
+    def _ring(self) -> Any:
+        if not self._probed:
+            self._probed = True
             self._keyring = _usable_keyring()
+        return self._keyring
 
     @property
     def backend(self) -> str:
-        return "keyring" if self._keyring is not None else "file"
+        """"keyring", "file", "session" (chosen) or "memory" (no keyring, not chosen yet)."""
+        if self._ring() is not None:
+            return "keyring"
+        return self.fallback or "memory"
+
+    def _lost_keyring(self, e: BaseException) -> None:
+        log.warning("keyring unavailable (%s); tokens stay in memory unless you choose a file",
+                    type(e).__name__)
+        self._keyring = None
 
     def get(self, key: str) -> str | None:
-        if self._keyring is not None:
+        ring = self._ring()
+        if ring is not None:
             try:
-                value = self._keyring.get_password(KEYRING_SERVICE, key)
+                value = ring.get_password(KEYRING_SERVICE, key)
                 if value is not None:
                     return str(value)
-            except Exception as e:  # any keyring backend failure: fall back
-                log.warning("keyring unavailable (%s); using the secrets file", type(e).__name__)
-                self._keyring = None
-        return self._read_file().get(key)
+            except Exception as e:  # any keyring backend failure
+                self._lost_keyring(e)
+        if key in self._session:
+            return self._session[key]
+        return self._read_file().get(key)  # a file the user chose (now or in an earlier version)
 
     def set(self, key: str, value: str | None) -> None:
         if not value:
             self.delete(key)
             return
-        if self._keyring is not None:
+        ring = self._ring()
+        if ring is not None:
             try:
-                self._keyring.set_password(KEYRING_SERVICE, key, value)
+                ring.set_password(KEYRING_SERVICE, key, value)
+                self._session.pop(key, None)
                 self._delete_from_file(key)
                 return
             except Exception as e:
-                log.warning("keyring unavailable (%s); using the secrets file", type(e).__name__)
-                self._keyring = None
-        data = self._read_file()
-        data[key] = value
-        self._write_file(data)
+                self._lost_keyring(e)
+        if self.fallback == "file":
+            data = self._read_file()
+            data[key] = value
+            self._write_file(data)
+            return
+        self._session[key] = value
+        if not self.fallback:
+            self.needs_choice = True
+            if self.on_needs_choice is not None:
+                self.on_needs_choice()
+
+    def choose(self, fallback: str) -> None:
+        """The user's answer: "file" moves the tokens held in memory into the 0600 file."""
+        if fallback not in ("session", "file"):
+            raise ValueError(f"unknown secret storage {fallback!r}")
+        self.fallback = fallback
+        self.needs_choice = False
+        if fallback == "file" and self._session:
+            data = self._read_file()
+            data.update(self._session)
+            self._write_file(data)
+            self._session.clear()
 
     def delete(self, key: str) -> None:
-        if self._keyring is not None:
+        ring = self._ring()
+        if ring is not None:
             with contextlib.suppress(Exception):
-                self._keyring.delete_password(KEYRING_SERVICE, key)
+                ring.delete_password(KEYRING_SERVICE, key)
+        self._session.pop(key, None)
         self._delete_from_file(key)
 
     def _delete_from_file(self, key: str) -> None:
@@ -374,18 +448,12 @@ class SecretStore:
         return {str(k): v for k, v in data.items() if isinstance(v, str)}
 
     def _write_file(self, data: dict[str, str]) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh)
-        os.replace(tmp, self.path)
-        with contextlib.suppress(OSError):
-            os.chmod(self.path, 0o600)
+        if not data and not self.path.exists():
+            return
+        atomic_write(self.path, json.dumps(data), mode=0o600)
 
     def keys(self) -> Iterator[str]:
+        yield from self._session
         yield from self._read_file()
 
 
@@ -393,11 +461,28 @@ def token_key(cp: ControlPlane) -> str:
     return f"token:{cp.id}"
 
 
-def _usable_keyring() -> Any:
+def _usable_keyring(timeout: float = KEYRING_PROBE_SECONDS) -> Any:
+    """The keyring module when its backend is a real one, else None; never waits longer than
+    ``timeout`` (a D-Bus that accepts the call and never answers is not a keyring)."""
+    result: list[Any] = []
+
+    def probe() -> None:
+        result.append(_probe_keyring())
+
+    t = threading.Thread(target=probe, name="keyring-probe", daemon=True)
+    t.start()
+    t.join(timeout)
+    if t.is_alive():
+        log.warning("the system keyring did not answer within %g s; not using it", timeout)
+        return None
+    return result[0] if result else None
+
+
+def _probe_keyring() -> Any:
     try:
         import keyring  # type: ignore[import-not-found]
         from keyring.backends import fail  # type: ignore[import-not-found]
-    except Exception:  # not installed or broken: use the file
+    except Exception:  # not installed or broken
         return None
     try:
         backend = keyring.get_keyring()
@@ -407,5 +492,10 @@ def _usable_keyring() -> Any:
     if isinstance(backend, fail.Keyring) or "null" in name.lower():
         return None
     if "chainer" in name.lower() and not getattr(backend, "backends", None):
+        return None
+    try:
+        if float(getattr(backend, "priority", 1)) <= 0:  # keyring's own "not usable here" mark
+            return None
+    except Exception:
         return None
     return keyring

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from qvmrc.errors import ControlPlaneError, QVMRCError
 from qvmrc.rfb.encodings.numbers import PIXEL_ENCODINGS
 from qvmrc.ui import dialogs
-from qvmrc.ui.settings import SCALE_MODES, ControlPlane, SavedVM, Settings
+from qvmrc.ui.settings import RELEASE_HOTKEYS, SCALE_MODES, ControlPlane, SavedVM, Settings
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,12 @@ class SettingsDialog(QDialog):
         self.smooth = QCheckBox("Smooth scaling")
         self.smooth.setChecked(settings.smooth_scaling)
         form.addRow("", self.smooth)
+        self.hotkey = QComboBox()
+        for combo in RELEASE_HOTKEYS:
+            self.hotkey.addItem(combo, combo)
+        self.hotkey.setCurrentIndex(max(0, self.hotkey.findData(settings.release_hotkey)))
+        self.hotkey.setToolTip("Gives keyboard and mouse back from a console you clicked into")
+        form.addRow("Release hotkey:", self.hotkey)
         self.reconnect = QCheckBox("Reconnect automatically when a console drops")
         self.reconnect.setChecked(settings.reconnect)
         form.addRow("", self.reconnect)
@@ -122,6 +128,7 @@ class SettingsDialog(QDialog):
         s.compress_level = self.compress.currentData()
         s.scale_mode = self.scale.currentData()
         s.smooth_scaling = self.smooth.isChecked()
+        s.release_hotkey = self.hotkey.currentData()
         s.reconnect = self.reconnect.isChecked()
         s.clipboard_sync = self.clipboard.isChecked()
         s.theme_follows_os = self.follow_os.isChecked()

@@ -23,6 +23,10 @@ needs_xvfb = pytest.mark.skipif(any(shutil.which(t) is None for t in TOOLS),
                                 reason="Xvfb, xdotool or ImageMagick (import) not installed")
 
 
+def available() -> bool:
+    return all(shutil.which(t) for t in ("Xvfb", "xdotool"))
+
+
 def _free_display() -> int:
     for n in range(90, 400):
         if not (Path(f"/tmp/.X{n}-lock").exists() or Path(f"/tmp/.X11-unix/X{n}").exists()):
@@ -70,7 +74,7 @@ def xdotool(display: str, *args: str) -> str:
     return out.stdout
 
 
-def wait_for(cond: Callable[[], T], what: str, limit: float = 30.0, step: float = 0.2) -> T:
+def wait_for(cond: Callable[[], T], what: str, limit: float = 60.0, step: float = 0.2) -> T:
     """Poll ``cond`` until it returns a value (not None/False/0/[]; an array counts).
 
     The limit is a guard against hangs, not a timing assertion.
@@ -83,3 +87,11 @@ def wait_for(cond: Callable[[], T], what: str, limit: float = 30.0, step: float 
             return value
         time.sleep(step)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def windows_named(display: str, name: str) -> list[str]:
+    """Visible top-level windows whose title matches ``name`` (a regex, as xdotool takes it)."""
+    out = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", name],
+                         env={**os.environ, "DISPLAY": display}, capture_output=True, text=True,
+                         timeout=30)
+    return out.stdout.split()
