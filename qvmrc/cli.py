@@ -104,6 +104,8 @@ def _add_connect_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--insecure-token", action="store_true",
                    help="like --insecure, and send the control plane's token all the same")
     p.add_argument("--ca-file", help="trust this CA / self-signed certificate (PEM) for https/wss")
+    p.add_argument("--pin", metavar="SHA256",
+                   help="trust exactly the https/wss certificate with this SHA-256 fingerprint")
     p.add_argument("--vnc-ca-file", metavar="PEM",
                    help="VeNCrypt X509*: the CA that signed the VNC server's own certificate")
     p.add_argument("--vnc-server-name", metavar="NAME",
@@ -195,19 +197,35 @@ def _insecure(args: argparse.Namespace) -> bool:
 
 
 def _ssl_context(args: argparse.Namespace) -> Any:
-    import ssl
+    from qvmrc import certs
 
     if _insecure(args):
-        ctx = ssl.create_default_context()
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
-        return ctx
-    if getattr(args, "ca_file", None):
-        try:
-            return ssl.create_default_context(cafile=args.ca_file)
-        except (OSError, ssl.SSLError) as e:
-            raise InvalidTarget(f"cannot use CA file {args.ca_file}: {e}") from None
-    return None
+        return certs.unverified_context()
+    pin, ca_file = getattr(args, "pin", None), getattr(args, "ca_file", None)
+    if pin and ca_file:
+        raise InvalidTarget("give --pin or --ca-file, not both")
+    if pin or ca_file:
+        return certs.context_for(pin=pin, ca_file=ca_file)
+    from qvmrc.trust import saved_tls  # what the app trusts (pins from "Trust this certificate…")
+
+    return saved_tls(args.target)
+
+
+def _trust_hint(err: QVMRCError, args: argparse.Namespace) -> str:
+    """For an untrusted certificate: the fingerprint it presents and the option that trusts it."""
+    from qvmrc.errors import CertificateNotTrusted, UntrustedCertificate
+
+    if getattr(args, "pin", None) or not isinstance(err, (CertificateNotTrusted, UntrustedCertificate)):
+        return ""
+    from qvmrc.controlplane.client import fetch_server_certificate
+
+    url = err.url if isinstance(err, UntrustedCertificate) else err.base_url
+    try:
+        cert = asyncio.run(fetch_server_certificate(url, timeout=5.0))
+    except QVMRCError:
+        return ""
+    return (f"; it presents SHA-256 {cert.sha256}: if the server shows the same, run again with "
+            f"--pin {cert.sha256.replace(':', '')} (or give its CA with --ca-file)")
 
 
 def is_deep_link(target: str) -> bool:
@@ -562,7 +580,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(str(e))
         return EXIT_AUTH
     except QVMRCError as e:
-        _fail(str(e))
+        _fail(str(e) + _trust_hint(e, args))
         return EXIT_ERROR
     except KeyboardInterrupt:
         _fail("interrupted")

@@ -31,6 +31,22 @@ class TLSError(TransportError):
     """The TLS session inside the console stream (VeNCrypt) failed: handshake, ciphers, or the peer."""
 
 
+class UntrustedCertificate(TransportError):
+    """A wss:// console server presented a certificate we do not trust.
+
+    Retrying cannot fix it: the user trusts it (pins its fingerprint), gives a
+    CA file, or fixes the server. ``url`` is where it was seen (for fetching
+    the certificate to show); ``expected``/``got`` are SHA-256 fingerprints
+    when a pin did not match.
+    """
+
+    def __init__(self, url: str, message: str, *, expected: str = "", got: str = "") -> None:
+        self.url = url
+        self.expected = expected
+        self.got = got
+        super().__init__(message)
+
+
 class ServerCertificateError(TLSError):
     """The VNC server's certificate (VeNCrypt X509*) is not signed by the CA given, or names another host."""
 
@@ -50,7 +66,9 @@ class CertificateNotTrusted(ControlPlaneError):
 
     def __init__(self, base_url: str, message: str) -> None:
         self.base_url = base_url
+        self.got = ""  # the presented certificate's SHA-256, once someone looked
         super().__init__("unavailable", message)
+        self.args = (message,)  # the code says nothing here: no "(unavailable)" after the sentence
 
 
 class MaintenanceError(ControlPlaneError):

@@ -8,6 +8,7 @@ clipboard). ``qvmrc add-control-plane`` saves one from a script. No Qt here.
 
 from __future__ import annotations
 
+import ssl
 from urllib.parse import urlsplit
 
 from qvmrc.controlplane.deeplink import _check_base_url
@@ -95,3 +96,33 @@ def saved_token(url: str, store: SettingsStore | None = None,
     if cp is None:
         return None
     return (secrets or _secrets_for(store, settings)).get(token_key(cp))
+
+
+def tls_for(url: str, settings: Settings | None, cp: ControlPlane | None = None) -> ssl.SSLContext | None:
+    """The TLS trust the user chose for a server (see qvmrc.certs); None: the OS store.
+
+    In order: the saved control plane's pin (or its "verify off"), a pin saved for
+    this ``host:port`` (an ad-hoc wss:// server trusted from a console), the CA
+    file from the settings.
+    """
+    from qvmrc import certs
+
+    if cp is not None and (cp.pinned_pem or not cp.verify_tls):
+        return certs.context_for(pinned_pem=cp.pinned_pem or None, verify=cp.verify_tls)
+    pins = settings.pinned_certificates if settings is not None else {}
+    pin = pins.get(certs.host_key(url)) if url.lower().startswith(("https://", "wss://")) else None
+    ca_file = settings.ca_file if settings is not None else ""
+    if pin or ca_file:
+        return certs.context_for(pin=pin, ca_file=ca_file or None)
+    return None
+
+
+def saved_tls(target: str, store: SettingsStore | None = None) -> ssl.SSLContext | None:
+    """For the CLI: what the app would trust for ``target`` (a link or a wss:// URL)."""
+    from qvmrc.controlplane.deeplink import is_deep_link, parse_deep_link
+
+    settings = (store or SettingsStore()).load()
+    if is_deep_link(target):
+        base = parse_deep_link(target).base_url
+        return tls_for(base, settings, find_saved(settings, base))
+    return tls_for(target, settings)

@@ -215,8 +215,8 @@ def test_a_recording_in_the_app_stops_cleanly_at_its_size_cap(qtbot, loop, tmp_p
     from qvmrc.session import SessionState
     from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget
     from qvmrc.ui.settings import Settings
+    from tests.support.console_fakes import FakeView
     from tests.support.uiloop import run
-    from tests.test_ui_reconnect import FakeView
 
     rec = tmp_path / "gui.fbs"
     notes: list[tuple[str, str]] = []

@@ -259,7 +259,7 @@ def test_a_servers_text_is_plain_text_in_the_window(qtbot):
     from qvmrc.ui import dialogs
     from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget
     from qvmrc.ui.settings import Settings
-    from tests.test_ui_reconnect import FakeView
+    from tests.support.console_fakes import FakeView
 
     evil = '<img src="file:///etc/passwd"><a href="https://evil.example">update here</a>'
     tab = ConsoleTab(ConsoleTarget(key="k", title="t", target="vnc://127.0.0.1:1"), Settings(), view=FakeView())

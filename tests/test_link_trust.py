@@ -30,8 +30,8 @@ from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget  # noqa: E402
 from qvmrc.ui.linktrust import LinkDecision, build_link_dialog, confirm_link  # noqa: E402
 from qvmrc.ui.main_window import MainWindow  # noqa: E402
 from qvmrc.ui.settings import ControlPlane, SecretStore, Settings, SettingsStore, token_key  # noqa: E402
+from tests.support.console_fakes import FakeView  # noqa: E402
 from tests.support.uiloop import run, settle  # noqa: E402
-from tests.test_ui_reconnect import FakeView  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 LINK = "qvmrc://connect?url=https%3A%2F%2Fevil.example%3A8443&vmId=vm-9&vmName=Payroll+DB&fullscreen=true"

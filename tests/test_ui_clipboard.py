@@ -25,8 +25,8 @@ from qvmrc.ui.clipboard import MAX_CLIPBOARD, ClipboardSync  # noqa: E402
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget  # noqa: E402
 from qvmrc.ui.settings import Settings  # noqa: E402
 from tests.conftest import needs_qemu  # noqa: E402
+from tests.support.console_fakes import FakeView  # noqa: E402
 from tests.support.uiloop import run  # noqa: E402
-from tests.test_ui_reconnect import FakeView  # noqa: E402
 
 
 class Sink:

@@ -14,8 +14,8 @@ from qvmrc.controlplane.client import VM  # noqa: E402
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget  # noqa: E402
 from qvmrc.ui.main_window import MainWindow  # noqa: E402
 from qvmrc.ui.settings import ControlPlane, SavedVM, Settings, SettingsStore  # noqa: E402
+from tests.support.console_fakes import FakeView  # noqa: E402
 from tests.support.uiloop import run, settle  # noqa: E402
-from tests.test_ui_reconnect import FakeView  # noqa: E402
 
 
 async def _never(_target: Any) -> Any:

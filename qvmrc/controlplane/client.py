@@ -14,7 +14,6 @@ exactly that certificate (usable here and for the ``wss://`` console).
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import os
 import ssl as ssl_module
@@ -25,8 +24,9 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from qvmrc import safejson
-from qvmrc.errors import CertificateNotTrusted, ControlPlaneError, MaintenanceError
+from qvmrc import certs, safejson
+from qvmrc.certs import fingerprint
+from qvmrc.errors import CertificateNotTrusted, ControlPlaneError, InvalidTarget, MaintenanceError
 from qvmrc.redact import redact_url
 
 SERVICE = "limiquantix.compute.v1.VMService"
@@ -161,11 +161,6 @@ def power_state(raw: Any) -> str:
 # ------------------------------------------------------------------- TLS
 
 
-def fingerprint(der: bytes) -> str:
-    digest = hashlib.sha256(der).hexdigest().upper()
-    return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
-
-
 async def fetch_server_certificate(url: str, *, timeout: float = 10.0) -> ServerCertificate:
     """Connect without verification and return the certificate the server presents.
 
@@ -197,34 +192,21 @@ async def fetch_server_certificate(url: str, *, timeout: float = 10.0) -> Server
 def pinned_ssl_context(pem: str) -> ssl_module.SSLContext:
     """A client context that trusts exactly this certificate (and nothing else).
 
-    The host name is not checked: appliance certificates rarely name the
-    address the user typed, and the pin already identifies the server.
-    Partial chains are allowed so a pinned leaf need not be self-signed.
+    See :mod:`qvmrc.certs`: the pin is the certificate's SHA-256, checked after
+    the handshake, so a mismatch says which fingerprint came instead.
     """
-    ctx = ssl_module.create_default_context(cadata=pem)
-    ctx.check_hostname = False
-    ctx.verify_flags |= ssl_module.VERIFY_X509_PARTIAL_CHAIN
-    strict = getattr(ssl_module, "VERIFY_X509_STRICT", 0)
-    ctx.verify_flags &= ~strict
-    return ctx
+    return certs.context_for(pinned_pem=pem)
 
 
 def ssl_context(*, ca_file: str | None = None, pinned_pem: str | None = None,
                 verify: bool = True) -> ssl_module.SSLContext | None:
-    """Build the ``ssl`` option from user settings (None = system defaults)."""
-    if pinned_pem:
-        return pinned_ssl_context(pinned_pem)
-    if ca_file:
-        try:
-            return ssl_module.create_default_context(cafile=ca_file)
-        except (OSError, ssl_module.SSLError) as exc:
-            raise ControlPlaneError("invalid_argument", f"cannot load CA file {ca_file}: {exc}") from None
-    if not verify:
-        ctx = ssl_module.create_default_context()
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl_module.CERT_NONE
-        return ctx
-    return None
+    """Build the ``ssl`` option from user settings (None = the OS trust store)."""
+    if not (pinned_pem or ca_file or not verify):
+        return None
+    try:
+        return certs.context_for(pinned_pem=pinned_pem, ca_file=ca_file, verify=verify)
+    except InvalidTarget as exc:
+        raise ControlPlaneError("invalid_argument", str(exc).replace("cannot use", "cannot load")) from None
 
 
 def _aiohttp_ssl(option: SSLOption) -> ssl_module.SSLContext | bool:
@@ -259,8 +241,7 @@ def _connect_error(base: str, exc: BaseException) -> ControlPlaneError:
         cert_err = exc.certificate_error
         why = getattr(cert_err, "verify_message", None) or str(cert_err)
         return CertificateNotTrusted(
-            base, f"the TLS certificate of {base} is not trusted ({why}); "
-            "trust it explicitly (its SHA-256 fingerprint) or give its CA file")
+            base, f"the TLS certificate of {base} is not trusted ({why})")
     if isinstance(exc, ssl_module.SSLCertVerificationError):
         return CertificateNotTrusted(
             base, f"the TLS certificate of {base} is not trusted ({exc.verify_message})")

@@ -43,6 +43,14 @@ CONSOLE_ERRORS = {
     "VM_NOT_FOUND": 404, "VM_NOT_RUNNING": 412, "NODE_NOT_ASSIGNED": 412, "NODE_NOT_FOUND": 404,
     "NODE_UNREACHABLE": 503, "VM_NOT_ON_NODE": 409, "INTERNAL_ERROR": 500,
 }
+# A message per code in the backend's style (a sentence, not the code re-cased).
+CONSOLE_MESSAGES = {
+    "VM_NOT_FOUND": "VM not found", "VM_NOT_RUNNING": "VM is not running",
+    "NODE_NOT_ASSIGNED": "VM is not assigned to a node", "NODE_NOT_FOUND": "The VM's node was not found",
+    "NODE_UNREACHABLE": "Cannot reach the VM's console on its node",
+    "VM_NOT_ON_NODE": "The VM is not running on its assigned node",
+    "INTERNAL_ERROR": "Internal error while opening the console",
+}
 MAINTENANCE_BODY = {"error": "System is restarting for updates", "maintenance": True}
 DEFAULT_NODE = "node-dev-1"
 MAX_BODY = 1 << 20
@@ -407,7 +415,7 @@ class DevServer:
             return vm, self._refuse("NODE_NOT_ASSIGNED", "VM is not assigned to a node",
                                     f"VM {vm.name} has no node", vm.id)
         if vm.fault:
-            return vm, self._refuse(vm.fault, vm.fault.replace("_", " ").capitalize(),
+            return vm, self._refuse(vm.fault, CONSOLE_MESSAGES[vm.fault],
                                     f"simulated by the dev server for VM {vm.name}",
                                     vm.id, vm.node_id)
         return vm, None

@@ -17,8 +17,8 @@ import websockets
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
-from qvmrc import safejson
-from qvmrc.errors import ConnectionClosed, ConsoleUnavailable, TransportError
+from qvmrc import certs, safejson
+from qvmrc.errors import ConnectionClosed, ConsoleUnavailable, TransportError, UntrustedCertificate
 from qvmrc.redact import redact_url
 from qvmrc.transport.wsfaults import PING_INTERVAL, PING_TIMEOUT, FailFastConnection, closed_reason
 
@@ -79,7 +79,9 @@ class WebSocketTransport:
         except websockets.exceptions.InvalidStatus as e:
             raise _refusal(e.response.status_code, bytes(e.response.body or b"")) from None
         except ssl_module.SSLCertVerificationError as e:
-            raise TransportError(f"the server's TLS certificate is not trusted: {e.verify_message}") from None
+            # Not a passing problem: the UI offers to trust it, the CLI names --pin/--ca-file.
+            raise UntrustedCertificate(url, f"the TLS certificate of {_safe(url)} is not trusted: "
+                                       f"{certs.describe_verify_error(e)}") from None
         except websockets.exceptions.ProxyError as e:
             raise TransportError(f"the proxy {_via(url)} would not open console WebSocket {_safe(url)} ({e}); "
                                  "check HTTPS_PROXY / NO_PROXY") from None

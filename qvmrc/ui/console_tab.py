@@ -1,8 +1,9 @@
-"""One console in a tab: toolbar, view, state overlay, status bar, and the reconnect loop.
+"""One console in a tab: toolbar, view, state overlay, status bar.
 
-The tab owns the life of its console: resolve the target (control plane
-GetConsole + preflight for saved VMs and deep links), run a Session, and when
-it ends show why and reconnect with backoff. A fresh Session is made for each
+The tab is glue around qvmrc.console: the ConsoleModel decides what state the
+console is in and when to connect again; the tab renders that state as the
+overlay and its buttons, runs each attempt (resolve the target, run a
+Session) and performs Start/Resume/Trust. A fresh Session is made for each
 attempt; the view keeps the previous session (and so the last frame, dimmed)
 until the new one has connected, so the user never stares at a black box.
 """
@@ -12,12 +13,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import math
 import time
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import replace
 from typing import Any
-from urllib.parse import urlencode
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QResizeEvent
@@ -38,14 +37,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qvmrc.errors import (
-    AuthenticationError,
-    CertificateNotTrusted,
-    ConsoleUnavailable,
-    InvalidTarget,
-    QVMRCError,
-    ServerCertificateError,
+from qvmrc.console import Action, ConsoleModel, ConsoleState, Outcome, Phase
+from qvmrc.console.driver import ConsoleDriver
+from qvmrc.console.target import (  # noqa: F401 - the tab's public names, re-exported
+    ConsoleTarget,
+    look_at_certificate,
+    resolver_for,
+    target_for_vm,
+    target_from_string,
+    tls_for,
+    vm_key,
 )
+from qvmrc.errors import AuthenticationError, QVMRCError
 from qvmrc.rfb import events as ev
 from qvmrc.session import (
     DEFAULT_RECORD_MAX,
@@ -55,18 +58,16 @@ from qvmrc.session import (
     SessionState,
     backoff_delays,
 )
-from qvmrc.trust import find_saved
 from qvmrc.ui import dialogs
 from qvmrc.ui.clipboard import ClipboardSync
 from qvmrc.ui.logscrub import register_secret
 from qvmrc.ui.power import ACTIONS, PowerController, available
-from qvmrc.ui.settings import ControlPlane, SavedVM, Settings, display_url
+from qvmrc.ui.settings import Settings, display_url
 
 log = logging.getLogger(__name__)
 
 TYPE_CLIPBOARD_LIMIT = 4096
 TYPE_CLIPBOARD_CONFIRM = 200
-NOT_RUNNING_RECHECK_S = 10.0
 try:
     from qvmrc.ui.keyboard import SEND_KEY_NAMES as SEND_KEYS
 except ImportError:  # pragma: no cover - the keyboard module is not built yet
@@ -90,67 +91,6 @@ def _view_class() -> type[QWidget]:
 
         return BasicConsoleView
     return ConsoleView  # type: ignore[no-any-return]
-
-
-# ------------------------------------------------------------------ targets
-
-
-@dataclass
-class ConsoleTarget:
-    """What a tab connects to. ``key`` identifies the VM so a second open focuses the tab."""
-
-    key: str
-    title: str
-    target: str = field(repr=False)  # ws://, wss://, vnc:// or a qvmrc:// deep link (may hold userinfo)
-    cp: ControlPlane | None = None
-    vm_id: str | None = None
-    fullscreen: bool = False
-    password: str | None = field(default=None, repr=False)  # known VNC password (link/demo), memory only
-    token: str | None = field(default=None, repr=False)
-    #: Its control plane is saved (or the user chose it): only then may the clipboard be shared.
-    trusted: bool = False
-    #: Opened by a qvmrc:// / qvmc:// link (a request from outside, see ui/linktrust.py).
-    from_link: bool = False
-
-    @property
-    def has_control_plane(self) -> bool:
-        return self.cp is not None and bool(self.vm_id)
-
-
-def vm_key(base_url: str, vm_id: str) -> str:
-    return f"{base_url.rstrip('/').lower()}#{vm_id}"
-
-
-def target_for_vm(cp: ControlPlane, vm: SavedVM) -> ConsoleTarget:
-    link = "qvmrc://connect?" + urlencode({"url": cp.url, "vmId": vm.id, "vmName": vm.name or vm.id})
-    return ConsoleTarget(key=vm_key(cp.url, vm.id), title=vm.label, target=link, cp=cp, vm_id=vm.id,
-                         trusted=True)
-
-
-def target_from_string(text: str, settings: Settings | None = None) -> ConsoleTarget:
-    """A TARGET from the command line or a dialog; deep links are matched to saved control planes."""
-    text = text.strip()
-    from qvmrc.controlplane.deeplink import is_deep_link, parse_deep_link
-
-    if is_deep_link(text):
-        link = parse_deep_link(text)  # raises InvalidTarget with one line
-        cp = find_saved(settings, link.base_url)
-        trusted = cp is not None
-        if cp is None:
-            cp = ControlPlane(url=link.base_url, name=display_url(link.base_url))
-        register_secret(link.password)
-        return ConsoleTarget(key=vm_key(link.base_url, link.vm_id), title=link.vm_name or link.vm_id,
-                             target=text, cp=cp, vm_id=link.vm_id, fullscreen=link.fullscreen,
-                             trusted=trusted, from_link=True)
-    lowered = text.lower()
-    if not lowered.startswith(("ws://", "wss://", "vnc://")):
-        raise InvalidTarget(f"unsupported target {display_url(text)[:80]!r}: use ws://, wss://, "
-                            "vnc://host:port or a qvmrc:// link")
-    from qvmrc.controlplane.console import check_direct_target
-
-    check_direct_target(text)
-    shown = display_url(text)
-    return ConsoleTarget(key=shown.lower(), title=shown.split("://", 1)[1].rstrip("/"), target=text)
 
 
 # ------------------------------------------------------------------- bridge
@@ -245,7 +185,7 @@ class StateOverlay(QFrame):
         row = QHBoxLayout()
         row.addStretch(1)
         self.buttons: dict[str, QPushButton] = {}
-        for key, label in (("start", "Start VM"), ("trust", "Trust this certificate…"),
+        for key, label in (("start", "Start VM"), ("resume", "Resume VM"), ("trust", "Trust this certificate…"),
                            ("retry", "Retry now"), ("reconnect", "Reconnect"), ("cancel", "Cancel")):
             b = QPushButton(label)
             b.setObjectName(f"overlay_{key}")
@@ -272,7 +212,9 @@ class StateOverlay(QFrame):
             return
         width = min(max(360, p.width() // 2), max(200, p.width() - 40))
         self.setFixedWidth(width)
-        self.adjustSize()
+        # Wrapped labels need their height for this width (adjustSize alone clips long texts).
+        lay = self.layout()
+        self.setFixedHeight(lay.totalHeightForWidth(width) if lay.hasHeightForWidth() else self.sizeHint().height())
         self.move((p.width() - self.width()) // 2, (p.height() - self.height()) // 2)
 
     def text(self) -> str:
@@ -305,7 +247,7 @@ class _ConsoleArea(QWidget):
 # ---------------------------------------------------------------------- tab
 
 SessionFactory = Callable[[str, SessionOptions, SessionListener], Any]
-Resolver = Callable[["ConsoleTarget"], Awaitable[Any]]
+Resolver = Callable[[ConsoleTarget], Awaitable[Any]]
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -319,6 +261,8 @@ class ConsoleTab(QWidget):
     stateTextChanged = Signal(str)
     #: The user pinned a control plane's certificate (the window saves it).
     certificateTrusted = Signal(object)
+    #: The tab changed the settings (a pinned ad-hoc certificate): the window saves them.
+    settingsChanged = Signal()
 
     def __init__(self, target: ConsoleTarget, settings: Settings, *,
                  power: PowerController | None = None,
@@ -334,24 +278,21 @@ class ConsoleTab(QWidget):
         self.settings = settings
         self.power = power
         self._session_factory: SessionFactory = session_factory or Session
-        self._resolver = resolver or _resolve
+        self._resolver = resolver or resolver_for(settings)
         self._sleep: Sleep = sleep or asyncio.sleep
         self._password_prompt = password_prompt
         self._delays = delays or backoff_delays
         self.session: Any = None
         self.state = SessionState.IDLE
-        self.vm_state = ""
         self._task: asyncio.Task[None] | None = None
-        self._wake: asyncio.Future[str] | None = None
         self._closed = False
         self._restart = False
-        self._ever_connected = False
+        self._ever_connected = False  # in the current attempt
         self._password: str | None = target.password
         self._record_path: str | None = None
         self._recording = False
         self.record_max_bytes = DEFAULT_RECORD_MAX
         self._server_name = ""
-        self._last_error = ""
         self._in_session = False
 
         self.view: Any = view if view is not None else _view_class()()
@@ -377,12 +318,14 @@ class ConsoleTab(QWidget):
         self.status = self._build_status()
         lay.addWidget(self.status)
 
-        o = self.overlay.buttons
-        o["retry"].clicked.connect(lambda: self._poke("retry"))
-        o["reconnect"].clicked.connect(lambda: self._poke("retry"))
-        o["cancel"].clicked.connect(lambda: self._poke("cancel"))
-        o["start"].clicked.connect(lambda: self._poke("start"))
-        o["trust"].clicked.connect(lambda: self._poke("trust"))
+        # The model decides; the tab renders its state and performs Start/Resume/Trust.
+        self.model = ConsoleModel(self._where(), can_power=self.target.has_control_plane and power is not None,
+                                  can_trust=self._trust_url() is not None, reconnect=settings.reconnect,
+                                  delays=self._delays, on_change=self._render)
+        self.driver = ConsoleDriver(self.model, self._attempt, self._perform, self._sleep)
+        for action in Action:
+            self.overlay.buttons[action.value].clicked.connect(
+                lambda _=False, a=action: self.driver.press(a))
         self.bridge.stateChanged.connect(self._on_state)
         self.bridge.connectedInfo.connect(self._on_connected)
         self.bridge.sizeChanged.connect(lambda w, h: self.size_label.setText(f"{w} × {h}"))
@@ -393,7 +336,7 @@ class ConsoleTab(QWidget):
             self.pointer_label.setText(getattr(self.view, "pointer_mode_text", ""))
         if hasattr(self.view, "grabChanged") and not hasattr(self.view, "pointerModeText"):
             self.view.grabChanged.connect(self._on_grab)  # the view's mode text already says it
-        self._show("Connecting…", self._where())
+        self._render(self.model.state)
 
     # ------------------------------------------------------------ widgets
 
@@ -499,7 +442,7 @@ class ConsoleTab(QWidget):
     def _show(self, title: str, detail: str = "", buttons: tuple[str, ...] = ()) -> None:
         self.overlay.show_state(title, detail, buttons)
         self.view.dimmed = True
-        self.state_label.setText(title if not detail else f"{title} — {detail}")
+        self.state_label.setText(title if not detail else f"{title} — {detail}".replace("\n", " · "))
         self.state_label.setToolTip(self.state_label.text())
         self.stateTextChanged.emit(self.overlay.text())
 
@@ -510,17 +453,25 @@ class ConsoleTab(QWidget):
     def overlay_text(self) -> str:
         return "" if self.overlay.isHidden() else self.overlay.text()
 
+    def _render(self, st: ConsoleState) -> None:
+        """The model's state on screen: overlay and buttons, or the live console."""
+        if st.phase is Phase.CONNECTED:
+            self._hide_overlay()
+            self.state_label.setText(f"Connected to {st.reason or self._where()}")
+            self.state_label.setToolTip(self.state_label.text())
+            self.stateTextChanged.emit("")
+            return
+        self._show(st.title, st.detail, tuple(a.value for a in st.actions))
+
     def _on_state(self, state: SessionState, detail: str) -> None:
         self.state = state
         if state is SessionState.CONNECTING:
-            self._show("Connecting…", self._where())
+            self.model.attempt_started()
         elif state is SessionState.AUTHENTICATING:
-            self._show("Authenticating…", self._where())
+            self.model.authenticating()
         elif state is SessionState.CONNECTED:
             self._ever_connected = True
-            self._hide_overlay()
-            self.state_label.setText(f"Connected to {detail or self._where()}")
-            self.stateTextChanged.emit("")
+            self.model.connected(detail)
 
     def _on_connected(self, info: ev.Connected) -> None:
         self._server_name = info.name
@@ -547,99 +498,37 @@ class ConsoleTab(QWidget):
     def task(self) -> asyncio.Task[None] | None:
         return self._task
 
-    def _poke(self, what: str) -> None:
-        if self._closed:
-            what = "closed"
-        if self._wake is not None and not self._wake.done():
-            self._wake.set_result(what)
+    @property
+    def vm_state(self) -> str:
+        return self.model.power
 
-    async def _wait_user(self, timeout: float | None = None) -> str:
-        """Wait for an overlay button (or ``timeout`` seconds: returns "timeout")."""
-        if self._closed:
-            return "closed"
-        loop = asyncio.get_running_loop()
-        self._wake = loop.create_future()
-        waits: set[asyncio.Future[Any]] = {self._wake}
-        sleeper = asyncio.ensure_future(self._sleep(timeout)) if timeout is not None else None
-        if sleeper is not None:
-            waits.add(sleeper)
-        try:
-            done, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            if sleeper is not None and not sleeper.done():
-                sleeper.cancel()
-        if self._wake in done:
-            return self._wake.result()
-        return "timeout"
-
-    async def _countdown(self, delay: float, attempt: int) -> str:
-        """Show the reconnect countdown; returns "retry" (time up or Retry now) or "cancel"."""
-        remaining = delay
-        while remaining > 1e-6:
-            n = max(1, math.ceil(remaining - 1e-6))
-            self._show(f"Disconnected — reconnecting in {n} s (attempt {attempt})", self._last_error,
-                       ("retry", "cancel"))
-            step = remaining - (n - 1) if remaining > n - 1 else remaining
-            what = await self._wait_user(step)
-            if what != "timeout":
-                return what
-            remaining -= step
-        return "retry"
+    @vm_state.setter
+    def vm_state(self, state: str) -> None:
+        """The VM's power state (the sidebar's poller, a power action): the console follows it."""
+        if state and state != self.model.power:
+            self.model.power_state(state)
+            self.driver.changed()
 
     async def _connect_loop(self) -> None:
-        delays = self._delays()
-        retry = 0  # reconnect attempts since the last successful connection
         try:
-            while not self._closed:
-                outcome = await self._attempt()
-                if self._closed:
-                    return
-                if outcome == "restart":
-                    continue
-                if outcome in ("connected-then-lost", "not-running", "auth", "fatal"):
-                    delays, retry = self._delays(), 0
-                if outcome in ("not-running", "auth", "fatal"):
-                    continue  # the user already chose (or the VM state is re-checked)
-                retry += 1
-                if self.settings.reconnect:
-                    what = await self._countdown(next(delays), retry)
-                    if self._closed:
-                        return
-                    if what != "cancel":
-                        continue
-                    detail = "Reconnecting was cancelled." + (f" {self._last_error}" if self._last_error else "")
-                else:
-                    detail = self._last_error
-                self._show("Disconnected", detail, ("reconnect",))
-                await self._wait_user()
-                delays, retry = self._delays(), 0
+            await self.driver.run()
         except asyncio.CancelledError:
             pass
         except Exception:  # a bug must not kill the tab silently or print a traceback at the user
             log.exception("console loop of %s failed", self.target.title)
             self._show("Something went wrong", "See the debug panel's log for details.")
 
-    async def _attempt(self) -> str:
-        """One connection attempt. Returns how it ended:
-        "connected-then-lost", "failed", "restart", "not-running", "auth", "fatal", "closed"."""
+    async def _attempt(self) -> tuple[Outcome, BaseException | None]:
+        """One connection attempt, and how it ended."""
         self._ever_connected = False
-        self._last_error = ""
-        self._show("Connecting…", self._where())
         try:
-            self._in_session = False
             endpoint = await self._resolver(self.target)
-        except ConsoleUnavailable as e:
-            if e.code == "VM_NOT_RUNNING":
-                return await self._not_running(str(e))
-            return await self._failed(e, retryable=True)
-        except CertificateNotTrusted as e:
-            return await self._untrusted(e)
-        except InvalidTarget as e:
-            return await self._fatal(e)
         except QVMRCError as e:
-            return await self._failed(e, retryable=True)
+            log.info("cannot open console %s: %s", self.target.title, e)
+            await look_at_certificate(e)
+            return Outcome.FAILED, e
         if self._closed:
-            return "closed"
+            return Outcome.CLOSED, None
         password = self._password or getattr(endpoint, "password", None)
         register_secret(password)
         opts = SessionOptions(
@@ -664,31 +553,25 @@ class ConsoleTab(QWidget):
                                        True)
                 self._record_path = None
         self._restart = False
+        err: QVMRCError | None = None
         try:
             self._in_session = True
             await session.run()
-            err: QVMRCError | None = None
         except AuthenticationError as e:
             self._password = None  # wrong or refused: ask again next time
-            self._in_session = False
-            self._after_session()
-            return await self._auth_failed(e)
-        except (InvalidTarget, ServerCertificateError) as e:
-            # A bad VNC CA file or an untrusted VNC certificate: retrying won't help.
-            self._in_session = False
-            self._after_session()
-            return await self._fatal(e)
+            err = e
         except QVMRCError as e:
             err = e
-        self._in_session = False
-        self._after_session()
+            await look_at_certificate(e)
+        finally:
+            self._in_session = False
+            self._after_session()
         if self._closed:
-            return "closed"
+            return Outcome.CLOSED, None
         if self._restart:
-            return "restart"
-        self._last_error = str(err) if err else "The server closed the connection."
-        log.info("console %s disconnected: %s", self.target.title, self._last_error)
-        return "connected-then-lost" if self._ever_connected else "failed"
+            return Outcome.RESTART, None
+        log.info("console %s ended: %s", self.target.title, err or "the server closed the connection")
+        return (Outcome.LOST if self._ever_connected else Outcome.FAILED), err
 
     def _after_session(self) -> None:
         self.clipboard.attach(None)
@@ -696,63 +579,62 @@ class ConsoleTab(QWidget):
             self._set_recording(False)
             self._record_path = None
 
-    async def _failed(self, e: QVMRCError, retryable: bool) -> str:
-        self._last_error = str(e)
-        log.info("cannot open console %s: %s", self.target.title, e)
-        return "failed"
+    async def _perform(self, action: Action) -> bool:
+        """Start, Resume or Trust from the overlay; True when it happened."""
+        if action is Action.TRUST:
+            return await self._trust()
+        if self.power is None or self.target.cp is None or not self.target.vm_id:
+            return False
+        key = "start" if action is Action.START else "resume"
+        self.model.busy("Starting the VM…" if key == "start" else "Resuming the VM…")
+        vm = await self.power.perform(self.target.cp, self.target.vm_id, self.target.title, key)
+        if vm is None:
+            return False
+        self.vm_state = vm.state
+        return True
 
-    async def _fatal(self, e: QVMRCError) -> str:
-        log.warning("cannot open console %s: %s", self.target.title, e)
-        self._show("Cannot open this console", str(e), ("retry",))
-        await self._wait_user()
-        return "fatal"
+    def _trust_url(self) -> str | None:
+        """Where the certificate to trust is: the control plane, or an ad-hoc wss:// server."""
+        if self.target.cp is not None and self.target.cp.url.lower().startswith("https://"):
+            return self.target.cp.url
+        if self.target.target.lower().startswith("wss://"):
+            return self.target.target
+        return None
 
-    async def _untrusted(self, e: CertificateNotTrusted) -> str:
-        """Self-signed appliances are the normal case: offer to trust the certificate
-        (after the user compares its fingerprint), then connect with it pinned."""
-        log.warning("console %s: %s", self.target.title, e)
-        cp = self.target.cp
-        self._show("The control plane's certificate is not trusted", str(e),
-                   ("trust", "retry") if cp is not None else ("retry",))
-        what = await self._wait_user()
-        if what != "trust" or cp is None:
-            return "fatal"
+    async def _trust(self) -> bool:
+        """Self-signed appliances are the normal case: show the certificate's fingerprint,
+        and when the user accepts, pin it in the settings (its control plane, or its host:port)."""
+        url = self._trust_url()
+        if url is None:
+            return False
+        from qvmrc import certs
         from qvmrc.controlplane.client import fetch_server_certificate
 
+        shown = self.model.state
+        self.model.busy("Fetching the certificate…")
         try:
-            cert = await fetch_server_certificate(cp.url)
+            cert = await fetch_server_certificate(url)
         except QVMRCError as err:
-            self._last_error = str(err)
-            return "failed"
+            self.model.restore(replace(shown, reason=f"{shown.reason}\n{err}".strip()))
+            return False
+        where = display_url(url)
         ok = await dialogs.confirm(
             self, "Trust this certificate?",
-            f"{cp.url} presents a certificate that no known authority signed (normal for an "
-            "appliance).", "Trust",
-            f"Compare its SHA-256 fingerprint with the one the appliance shows:\n\n{cert.sha256}")
-        if ok:
+            f"{where} presents a certificate that no known authority signed (normal for an appliance).",
+            "Trust", f"Compare its SHA-256 fingerprint with the one the appliance shows:\n\n{cert.sha256}")
+        if not ok:
+            return False
+        cp = self.target.cp
+        if cp is not None and url == cp.url:
             cp.pinned_pem = cert.pem
             log.info("trusting the certificate of %s (SHA-256 %s)", cp.url, cert.sha256)
             self.certificateTrusted.emit(cp)
-        return "restart"
-
-    async def _auth_failed(self, e: AuthenticationError) -> str:
-        log.warning("console %s: %s", self.target.title, e)
-        self._show("Authentication failed", str(e), ("retry",))
-        await self._wait_user()
-        return "auth"
-
-    async def _not_running(self, message: str) -> str:
-        """Show "VM is not running" with Start; re-check now and then in case it is started elsewhere."""
-        self.vm_state = "STOPPED"
-        can_start = self.target.has_control_plane and self.power is not None
-        self._show("VM is not running", message, ("start", "retry") if can_start else ("retry",))
-        what = await self._wait_user(NOT_RUNNING_RECHECK_S)
-        if what == "start" and self.power is not None and self.target.cp is not None and self.target.vm_id:
-            self._show("Starting the VM…", self._where())
-            vm = await self.power.perform(self.target.cp, self.target.vm_id, self.target.title, "start")
-            if vm is not None:
-                self.vm_state = vm.state
-        return "not-running"
+        else:
+            key = certs.host_key(url)
+            self.settings.pinned_certificates[key] = cert.sha256
+            log.info("trusting the certificate of %s (SHA-256 %s)", key, cert.sha256)
+            self.settingsChanged.emit()
+        return True
 
     async def ask_password(self) -> str | None:
         if self._password_prompt is not None:
@@ -767,10 +649,10 @@ class ConsoleTab(QWidget):
         return pw
 
     def retry_now(self) -> None:
-        self._poke("retry")
+        self.driver.press(Action.RETRY)
 
     def cancel_reconnect(self) -> None:
-        self._poke("cancel")
+        self.driver.press(Action.CANCEL)
 
     async def reconnect(self) -> None:
         """Drop the connection and connect again at once (settings changed, recording)."""
@@ -778,11 +660,11 @@ class ConsoleTab(QWidget):
         if self.session is not None and self.state is SessionState.CONNECTED:
             await self.session.close()
         else:
-            self._poke("retry")
+            self.driver.press(Action.RETRY)
 
     async def close_console(self) -> None:
         self._closed = True
-        self._poke("cancel")
+        self.driver.close()
         if self.session is not None:
             with contextlib.suppress(Exception):
                 await self.session.close()
@@ -883,7 +765,7 @@ class ConsoleTab(QWidget):
         vm = await self.power.perform(self.target.cp, self.target.vm_id, self.target.title, key)
         if vm is not None:
             self.vm_state = vm.state
-            if key in ("start", "resume"):
+            if key in ("start", "resume") and self.driver.waiting:
                 self.retry_now()
 
     def _screenshot_clicked(self) -> None:
@@ -970,14 +852,3 @@ class ConsoleTab(QWidget):
         if watched is self.view and event.type() in _INTERACTIONS:
             self.clipboard.user_interacted()
         return False
-
-
-async def _resolve(target: ConsoleTarget) -> Any:
-    from qvmrc.controlplane.client import ssl_context
-    from qvmrc.controlplane.console import resolve_target
-
-    ssl: Any = None
-    cp = target.cp
-    if cp is not None and (cp.pinned_pem or not cp.verify_tls):
-        ssl = ssl_context(pinned_pem=cp.pinned_pem or None, verify=cp.verify_tls)
-    return await resolve_target(target.target, token=target.token, password=target.password, ssl=ssl)

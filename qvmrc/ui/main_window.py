@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
         self._refreshing = False
         self._fullscreen_tab: ConsoleTab | None = None
         self._was_maximized = False
-        self.client_factory = client_factory or (lambda cp: make_client(cp, self.secrets))
+        self.client_factory = client_factory or (lambda cp: make_client(cp, self.secrets, settings=self.settings))
         self.tab_factory = tab_factory or self._make_tab
         self.power = PowerController(self.client_factory, parent=self)
         self.power.widget = self
@@ -283,11 +283,11 @@ class MainWindow(QMainWindow):
             self.notify("Settings", f"cannot save settings: {e.strerror or e}", True)
 
     def _dialog_client(self, cp: ControlPlane, token: str | None) -> Any:
-        from qvmrc.controlplane.client import ControlPlaneClient, ssl_context
+        from qvmrc.controlplane.client import ControlPlaneClient
+        from qvmrc.trust import tls_for
 
         register_secret(token)
-        return ControlPlaneClient(cp.url, token=token,
-                                  ssl=ssl_context(pinned_pem=cp.pinned_pem or None, verify=cp.verify_tls))
+        return ControlPlaneClient(cp.url, token=token, ssl=tls_for(cp.url, self.settings, cp))
 
     def add_control_plane(self) -> None:
         asyncio.ensure_future(self._edit_cp(None))
@@ -426,6 +426,7 @@ class MainWindow(QMainWindow):
         tab = ConsoleTab(target, self.settings, power=self.power, **extra)
         tab.media_button.save_hook = self.save_settings  # recent ISO paths
         tab.certificateTrusted.connect(self.remember_certificate)
+        tab.settingsChanged.connect(self.save_settings)
         return tab
 
     def remember_certificate(self, cp: ControlPlane) -> None:

@@ -16,11 +16,11 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from qvmrc.controlplane.client import VM, ControlPlaneClient, ssl_context
+from qvmrc.controlplane.client import VM, ControlPlaneClient
 from qvmrc.errors import QVMRCError
 from qvmrc.ui import dialogs
 from qvmrc.ui.logscrub import register_secret
-from qvmrc.ui.settings import ControlPlane, SecretStore, token_key
+from qvmrc.ui.settings import ControlPlane, SecretStore, Settings, token_key
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +61,14 @@ def available(action: str, state: str) -> bool:
     return state in ACTIONS[action].states
 
 
-def make_client(cp: ControlPlane, secrets: SecretStore | None, timeout: float = 15.0) -> ControlPlaneClient:
-    """A client for a saved control plane, with its token and TLS trust settings."""
+def make_client(cp: ControlPlane, secrets: SecretStore | None, timeout: float = 15.0,
+                settings: Settings | None = None) -> ControlPlaneClient:
+    """A client for a saved control plane, with its token and the TLS trust its consoles use."""
+    from qvmrc.trust import tls_for
+
     token = secrets.get(token_key(cp)) if secrets is not None else None
     register_secret(token)
-    ssl = ssl_context(pinned_pem=cp.pinned_pem or None, verify=cp.verify_tls)
-    return ControlPlaneClient(cp.url, token=token, timeout=timeout, ssl=ssl)
+    return ControlPlaneClient(cp.url, token=token, timeout=timeout, ssl=tls_for(cp.url, settings, cp))
 
 
 ConfirmFn = Callable[[QWidget | None, str, str, str, str], Awaitable[bool]]

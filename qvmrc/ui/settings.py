@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from qvmrc.errors import InvalidTarget
 from qvmrc.redact import redact_url
 from qvmrc.rfb.encodings.numbers import DEFAULT_ENCODINGS, PIXEL_ENCODINGS
 
@@ -119,6 +120,11 @@ class Settings:
     # the username for its Plain subtypes. Public, not secrets.
     vnc_ca_file: str = ""
     vnc_username: str = ""
+    # TLS for https/wss (see qvmrc.certs): a CA file trusted besides the OS's
+    # store, and certificates the user trusted for ad-hoc wss:// servers
+    # ("host:port" -> SHA-256 fingerprint). Public, not secrets.
+    ca_file: str = ""
+    pinned_certificates: dict[str, str] = field(default_factory=dict)
     control_planes: list[ControlPlane] = field(default_factory=list)
     # first-start questions and one-time steps (qvmrc.ui.startup)
     link_handler_asked: bool = False
@@ -203,6 +209,8 @@ _CHECKS: dict[str, Any] = {
     "show_sidebar": lambda v: v if isinstance(v, bool) else _bad(),
     "vnc_ca_file": lambda v: v if isinstance(v, str) and len(v) < 4096 else _bad(),
     "vnc_username": lambda v: v if isinstance(v, str) and len(v) < 256 else _bad(),
+    "ca_file": lambda v: v if isinstance(v, str) and len(v) < 4096 else _bad(),
+    "pinned_certificates": lambda v: _pins(v),
     "link_handler_asked": lambda v: v if isinstance(v, bool) else _bad(),
     "legacy_imported": lambda v: v if isinstance(v, bool) else _bad(),
     "secret_storage": lambda v: v if v in SECRET_FALLBACKS else _bad(),
@@ -232,6 +240,17 @@ def _text_list(value: Any, count: int, length: int) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(x, str) and 0 < len(x) <= length for x in value):
         raise ValueError("not a list of texts")
     return list(value[:count])
+
+
+def _pins(v: Any) -> dict[str, str]:
+    from qvmrc.certs import normalise_fingerprint
+
+    if not isinstance(v, dict) or len(v) > 1000:
+        raise ValueError("bad pins")
+    try:
+        return {str(k)[:300]: normalise_fingerprint(str(fp)) for k, fp in v.items()}
+    except InvalidTarget:
+        raise ValueError("bad pin") from None
 
 
 def _bad() -> Any:
@@ -515,8 +534,8 @@ def _usable_keyring(timeout: float = KEYRING_PROBE_SECONDS) -> Any:
 
 def _probe_keyring() -> Any:
     try:
-        import keyring  # type: ignore[import-not-found]
-        from keyring.backends import fail  # type: ignore[import-not-found]
+        import keyring
+        from keyring.backends import fail
     except Exception:  # not installed or broken
         return None
     try:

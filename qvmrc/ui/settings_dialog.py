@@ -90,6 +90,19 @@ class SettingsDialog(QDialog):
         self.follow_os.toggled.connect(lambda on: self.theme.setEnabled(not on))
         form.addRow("", self.follow_os)
         form.addRow("Theme:", self.theme)
+        self.ca_file = QLineEdit(settings.ca_file)
+        self.ca_file.setObjectName("caFile")
+        self.ca_file.setPlaceholderText("PEM file (optional; the system's store is always used)")
+        self.ca_file.setToolTip("A CA (or an appliance's own certificate) to trust for https:// and wss:// "
+                                "servers; names and IP addresses in it are checked")
+        form.addRow("TLS CA certificate:", self.ca_file)
+        self.forget_pins = QPushButton(f"Forget {len(settings.pinned_certificates)} trusted certificate(s)")
+        self.forget_pins.setObjectName("forgetPins")
+        self.forget_pins.setToolTip("\n".join(f"{k}  SHA-256 {v}" for k, v in settings.pinned_certificates.items()))
+        self.forget_pins.setVisible(bool(settings.pinned_certificates))
+        self._forget = False
+        self.forget_pins.clicked.connect(self._forget_clicked)
+        form.addRow("", self.forget_pins)
         self.vnc_ca = QLineEdit(settings.vnc_ca_file)
         self.vnc_ca.setPlaceholderText("PEM file (only for VeNCrypt X509 consoles)")
         self.vnc_ca.setToolTip("The CA that signed the hypervisors' VNC certificates (QEMU tls-creds-x509)")
@@ -122,7 +135,15 @@ class SettingsDialog(QDialog):
         s.theme = self.theme.currentData()
         s.vnc_ca_file = self.vnc_ca.text().strip()
         s.vnc_username = self.vnc_user.text().strip()
+        s.ca_file = self.ca_file.text().strip()
+        if self._forget:
+            s.pinned_certificates = {}
         return s
+
+    def _forget_clicked(self) -> None:
+        self._forget = True
+        self.forget_pins.setText("Trusted certificates will be forgotten")
+        self.forget_pins.setEnabled(False)
 
 
 class ControlPlaneDialog(QDialog):

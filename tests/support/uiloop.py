@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -30,6 +31,10 @@ def close_loop(loop: asyncio.AbstractEventLoop) -> None:
         loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
     loop.close()
     asyncio.set_event_loop(None)
+    # Free the closed loop's Qt timer object (and the tabs its tasks held) now, outside
+    # Qt's event processing: freed later by a GC pass inside another test's
+    # QTimerInfoList::activateTimers, a QObject with live timers crashed the run.
+    gc.collect()
 
 
 async def settle(rounds: int = 10) -> None:
