@@ -19,8 +19,8 @@ from enum import Enum, auto
 import numpy as np
 
 from qvmrc.errors import AuthenticationError, ProtocolError
+from qvmrc.rfb import desktopsize, extclipboard, messages, vencrypt
 from qvmrc.rfb import events as ev
-from qvmrc.rfb import extclipboard, messages, vencrypt
 from qvmrc.rfb.auth import vnc_auth_response
 from qvmrc.rfb.buffer import ReadBuffer
 from qvmrc.rfb.encodings import numbers
@@ -173,6 +173,10 @@ class RFBClient:
         self.server_clipboard_formats: int | None = None
         self.pointer_absolute = True
         self.pointer_mode_known = False
+        #: The server sent ExtendedDesktopSize: it understands SetDesktopSize.
+        self.desktop_resize_supported = False
+        #: The remote screen layout from the last ExtendedDesktopSize.
+        self.screens: tuple[desktopsize.Screen, ...] = ()
 
         # Progress through the current FramebufferUpdate.
         self._rects_left = 0
@@ -776,13 +780,20 @@ class RFBClient:
         if enc == numbers.EXTENDED_DESKTOP_SIZE:
             if buf.available() < 4:
                 return False
-            screens = buf.peek_u8()
-            if buf.available() < 4 + 16 * screens:
+            count = buf.peek_u8()
+            if count > desktopsize.MAX_SCREENS:
+                raise ProtocolError(f"server sent a screen layout of {count} screens")
+            if buf.available() < 4 + 16 * count:
                 return False
-            buf.skip(4 + 16 * screens)
-            # y is the status of a request of ours; x the reason. A refusal
+            buf.skip(4)
+            screens = desktopsize.parse_screens(buf.read(16 * count), count)
+            self.desktop_resize_supported = True
+            # x says who asked; y is the status when it was us. A refusal
             # still reports the current size, which stays what it was.
-            if y == 0:
+            if x == desktopsize.REASON_THIS_CLIENT:
+                self._events.append(ev.DesktopSizeResult(y, w, h))
+            if x != desktopsize.REASON_THIS_CLIENT or y == desktopsize.STATUS_OK:
+                self.screens = screens
                 self._resize(w, h)
             return True
         if enc == numbers.DESKTOP_NAME:
@@ -865,6 +876,32 @@ class RFBClient:
 
     def relative_pointer_event(self, dx: int, dy: int, buttons: int) -> bytes:
         return messages.relative_pointer_event(dx, dy, buttons)
+
+    def set_desktop_size(self, width: int, height: int) -> bytes:
+        """SetDesktopSize for one screen, or nothing when the server cannot take it."""
+        if not self.desktop_resize_supported:
+            return b""
+        return desktopsize.set_desktop_size(width, height, self.screens)
+
+    def set_encoding_preferences(self, encodings: Sequence[str], jpeg_quality: int | None,
+                                 compress_level: int | None) -> bytes:
+        """Change encodings and quality on a live connection: a new SetEncodings.
+
+        Before ServerInit nothing is sent: the new choice goes out with the first.
+        """
+        for name in encodings:
+            if name not in numbers.PIXEL_ENCODINGS:
+                raise ValueError(f"unknown encoding {name!r}")
+        if jpeg_quality is not None and not 0 <= jpeg_quality <= 9:
+            raise ValueError("JPEG quality must be 0-9")
+        if compress_level is not None and not 0 <= compress_level <= 9:
+            raise ValueError("compression level must be 0-9")
+        self._encoding_names = tuple(encodings)
+        self.jpeg_quality = jpeg_quality
+        self.compress_level = compress_level
+        if self.state not in (State.NORMAL, State.UPDATE):
+            return b""
+        return messages.set_encodings(self.encoding_list())
 
     def client_cut_text(self, text: str) -> bytes:
         """The user copied ``text``: UTF-8 with Extended Clipboard, else Latin-1.
