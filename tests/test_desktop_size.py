@@ -169,3 +169,44 @@ async def test_qemu_virtio_vga_forwards_set_desktop_size_to_the_guest():
             assert lst.results[0].accepted
         finally:
             await _end(s, task)
+
+
+# ------------------------------------------------------- live quality (real server)
+
+
+@pytest.mark.real
+@needs_xvnc
+async def test_a_live_encoding_change_takes_effect_on_xvnc():
+    with servers.xvnc(320, 240) as srv:
+        s = Session(srv.url, SessionOptions(encodings=("tight", "raw")), SessionListener())
+        task = asyncio.ensure_future(s.run())
+        try:
+            await asyncio.wait_for(s.wait_connected(), 30)
+            pic = servers.reference_picture(320, 240)
+            await asyncio.to_thread(srv.show, pic)
+            for _ in range(600):
+                if s.stats.encodings.get("tight"):
+                    break
+                await asyncio.sleep(0.05)
+            assert s.stats.encodings.get("tight") and not s.stats.encodings.get("zrle")
+            s.set_encoding_preferences(("zrle", "raw"), None, None)
+            assert s.options.encodings == ("zrle", "raw")  # and for a reconnect
+            await asyncio.to_thread(srv.show, pic[::-1].copy())
+            for _ in range(600):
+                if s.stats.encodings.get("zrle"):
+                    break
+                await asyncio.sleep(0.05)
+            assert s.stats.encodings.get("zrle")
+        finally:
+            await _end(s, task)
+
+
+def test_a_live_encoding_change_is_one_set_encodings_message():
+    c = connected_client()
+    out = c.set_encoding_preferences(("zrle", "raw"), 5, 2)
+    n = struct.unpack(">H", out[2:4])[0]
+    encs = struct.unpack(f">{n}i", out[4:])
+    assert out[0] == 2 and encs[:2] == (16, 0)
+    assert -32 + 5 in encs and -256 + 2 in encs and -308 in encs
+    with pytest.raises(ValueError):
+        c.set_encoding_preferences(("h264",), None, None)

@@ -487,24 +487,27 @@ class ConsoleTab(QWidget):
         return tb
 
     def _build_display_actions(self, tb: QToolBar) -> None:
-        """Fit window to guest, resize the guest to the window, and the Quality menu."""
-        self.fit_window_action = tb.addAction("Fit window")
+        """The Display menu: fit window to guest, resize the guest to the window, quality."""
+        self.display_button = QToolButton()
+        self.display_button.setText("Display")
+        self.display_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.display_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.display_menu = QMenu(self.display_button)
+        self.fit_window_action = self.display_menu.addAction("Fit window to guest")
         self.fit_window_action.setToolTip("Resize the window so the console shows at 100%")
         self.fit_window_action.triggered.connect(self.fit_window_to_guest)
-        self.remote_resize_action = tb.addAction("Resize guest")
+        self.remote_resize_action = self.display_menu.addAction("Resize guest to window")
         self.remote_resize_action.setCheckable(True)
         self.remote_resize_action.setToolTip("Resize the guest's screen to the window (when the server allows it)")
         self.remote_resize_action.toggled.connect(self.set_remote_resize)
-        self.quality_button = QToolButton()
-        self.quality_button.setText("Quality")
-        self.quality_button.setToolTip("Encoding, JPEG quality and compression for this console, applied now")
-        self.quality_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.quality_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.display_menu.setToolTipsVisible(True)
         self.quality_menu = QualityMenu(Quality(tuple(self.settings.encodings()), self.settings.jpeg_quality,
-                                                self.settings.compress_level), self.quality_button)
+                                                self.settings.compress_level), self.display_menu)
+        self.quality_menu.setToolTip("Encoding, JPEG quality and compression for this console, applied now")
         self.quality_menu.changed.connect(self.set_quality)
-        self.quality_button.setMenu(self.quality_menu)
-        tb.addWidget(self.quality_button)
+        self.display_menu.addMenu(self.quality_menu)
+        self.display_button.setMenu(self.display_menu)
+        tb.addWidget(self.display_button)
 
     def _build_status(self) -> QStatusBar:
         sb = QStatusBar()
