@@ -364,3 +364,12 @@ def test_zoom_modes_are_all_known_to_the_view():
     for _label, mode in zoom.SCALE_CHOICES:
         assert mode in pt.SCALE_MODES
     assert np.isclose(zoom.factor("125%"), 1.25)
+
+
+def test_the_fullscreen_toolbar_stays_centred_when_the_window_changes_size(qtbot, loop, tmp_path):
+    w, _tab = _window(qtbot, tmp_path)
+    w.toggle_fullscreen()
+    bar = w.fullscreen_bar
+    w.resize(1100, 700)
+    qtbot.waitUntil(lambda: bar.x() == (w.width() - bar.width()) // 2)
+    assert bar.y() == -bar.height()

@@ -148,6 +148,9 @@ class FullscreenBar(QFrame):
         return self.zoom_box.view().isVisible()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self._active and watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self._anim.stop()  # the window became fullscreen (or changed screen): stay centred
+            self.move(self._x(), 0 if self.revealed else -self.height())
         if self._active and event.type() == QEvent.Type.MouseMove and isinstance(event, QMouseEvent):
             window = self.parentWidget()
             if window is not None:
