@@ -199,7 +199,7 @@ def test_resize_guest_to_window_against_xvnc_changes_the_remote_screen(qtbot, lo
                 want = tab.resizer.wanted_size()
                 while (tab.session.framebuffer.width, tab.session.framebuffer.height) != want:
                     await asyncio.sleep(0.02)
-                assert "resized the remote screen" in tab.status.currentMessage()
+                assert f"resized to {want[0]} × {want[1]}" in tab.status.currentMessage()
             finally:
                 await tab.close_console()
 

@@ -536,11 +536,7 @@ class RFBClient:
         self._set_pixel_format(pf)
         if pf != server_pf:
             self._out += messages.set_pixel_format(pf)
-        if (self.name.startswith("QEMU") and pf.bits_per_pixel == 16 and pf.green_max < 32
-                and "zrle" in self._encoding_names and len(self._encoding_names) > 1):
-            # QEMU's 15-bit ZRLE writes raw tiles at one byte per pixel (w*h*(15/8)).
-            log.warning("QEMU sends broken ZRLE for 15-bit colour: not offering ZRLE")
-            self._encoding_names = tuple(n for n in self._encoding_names if n != "zrle")
+        self._drop_broken_zrle()
         self._out += messages.set_encodings(self.encoding_list())
         self._out += messages.framebuffer_update_request(False, 0, 0, w, h)
         self.state = State.NORMAL
@@ -550,6 +546,14 @@ class RFBClient:
             server_pixel_format=server_pf, pixel_format=pf,
         ))
         return True
+
+    def _drop_broken_zrle(self) -> None:
+        pf = self.pixel_format
+        if (pf is not None and self.name.startswith("QEMU") and pf.bits_per_pixel == 16 and pf.green_max < 32
+                and "zrle" in self._encoding_names and len(self._encoding_names) > 1):
+            # QEMU's 15-bit ZRLE writes raw tiles at one byte per pixel (w*h*(15/8)).
+            log.warning("QEMU sends broken ZRLE for 15-bit colour: not offering ZRLE")
+            self._encoding_names = tuple(n for n in self._encoding_names if n != "zrle")
 
     def _security_description(self) -> str:
         name = SECURITY_NAMES.get(self.security_type, str(self.security_type))
@@ -901,6 +905,7 @@ class RFBClient:
         self.compress_level = compress_level
         if self.state not in (State.NORMAL, State.UPDATE):
             return b""
+        self._drop_broken_zrle()
         return messages.set_encodings(self.encoding_list())
 
     def client_cut_text(self, text: str) -> bytes:

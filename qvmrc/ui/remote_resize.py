@@ -101,6 +101,7 @@ class RemoteResizer(QObject):
 
     def result(self, result: DesktopSizeResult) -> None:
         """The server's answer to our request."""
-        text = desktopsize.status_text(result.status)
-        self.note.emit(f"Resize to the window: {text}" + (f" ({result.width} × {result.height})"
-                                                          if result.status == desktopsize.STATUS_OK else ""))
+        if result.status == desktopsize.STATUS_OK:
+            self.note.emit(f"Guest screen resized to {result.width} × {result.height}")
+        else:
+            self.note.emit(f"Resize guest: {desktopsize.status_text(result.status)}")
