@@ -185,7 +185,11 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
         if not end.display_lost:  # Qt stops the loop when the X server is gone
             raise
         sys.stderr.write(end.message() + "\n")
-        return 1
+        sys.stderr.flush()
+        logging.shutdown()  # the log file keeps what happened
+        # Nothing can be closed without a display; Qt's and asyncio's teardown
+        # (pending coroutines, the dead X connection) would only add noise.
+        os._exit(1)
     finally:
         sys.excepthook = old_hook
         logging.getLogger().removeHandler(handler)

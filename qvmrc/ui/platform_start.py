@@ -103,6 +103,10 @@ def log_platform(env: Mapping[str, str] | None = None) -> str:
     return line
 
 
+#: xcb plugin complaints that come with a failing X connection (nothing a user can act on)
+_XCB_INTERNAL = ("qt_xcb_", "QXcbConnection")
+
+
 def install_qt_messages(end: AppEnd, write: Callable[[str], Any] | None = None) -> None:
     """Route Qt's own messages: the X server's loss is noted (the app says it
     once, in its own words); platform-plugin messages are held until
@@ -127,6 +131,10 @@ def install_qt_messages(end: AppEnd, write: Callable[[str], Any] | None = None) 
             return
         category = getattr(context, "category", None) or "default"
         text = (f"{category}: " if category != "default" else "") + message
+        if end.display_lost or message.startswith(_XCB_INTERNAL):
+            # The X connection failing: the app says it once, in its own words.
+            log.debug("Qt: %s", text)
+            return
         if mode == QtMsgType.QtFatalMsg and _held:
             for held in _held:
                 say(held)
