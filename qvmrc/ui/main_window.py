@@ -637,6 +637,9 @@ class MainWindow(QMainWindow):
             return
         if self.isFullScreen():
             self.showNormal()
+        # A mapped window stays where the compositor put it (Wayland ignores a client's
+        # position): unmap, move to the new screen, and let showFullScreen map it there.
+        self.hide()
         handle.setScreen(screen)
         self.move(screen.availableGeometry().topLeft())
 

@@ -35,9 +35,15 @@ def main() -> None:
     w.open_target(ConsoleTarget(key="k", title="vm", target="vnc://127.0.0.1:1"))
     out: dict[str, object] = {"screens": [s.name() for s in QGuiApplication.screens()],
                               "menu_enabled": w.monitor_menu.isEnabled()}
+    place = w._place_on_screen
+
+    def placed() -> None:  # where the app put the window just before showFullScreen
+        place()
+        out.setdefault("placed", [w.x(), w.y(), w.screen().name()])
+
+    w._place_on_screen = placed  # type: ignore[method-assign]
     steps = iter([
         lambda: w.set_fullscreen_screen(want),
-        lambda: (w._place_on_screen(), out.update(placed=[w.x(), w.y(), w.screen().name()])),
         lambda: w.toggle_fullscreen(),
         lambda: out.update(full_screen=w.screen().name(), full_size=[w.width(), w.height()],
                            is_full=w.isFullScreen()),
