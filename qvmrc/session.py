@@ -24,8 +24,8 @@ from typing import IO, Any
 
 from qvmrc.errors import AuthenticationError, ConnectionClosed, QVMRCError, TransportError
 from qvmrc.redact import redact_url
+from qvmrc.rfb import desktopsize, vencrypt
 from qvmrc.rfb import events as ev
-from qvmrc.rfb import vencrypt
 from qvmrc.rfb.connection import RFBClient
 from qvmrc.rfb.encodings import numbers
 from qvmrc.rfb.fbs import FBSWriter, pixel_format_to_json, write_sidecar
@@ -172,6 +172,9 @@ class SessionListener:
     def clipboard(self, text: str) -> None: ...
 
     def name_changed(self, name: str) -> None: ...
+
+    def desktop_size_result(self, result: ev.DesktopSizeResult) -> None:
+        """The server answered a ``request_desktop_size``."""
 
     async def password_needed(self) -> str | None:
         """Asked when the server wants VNC auth and no password is known."""
@@ -432,6 +435,9 @@ class Session:
         elif isinstance(event, ev.DesktopResized):
             self._limit_frames()
             lst.desktop_resized(event.width, event.height)
+        elif isinstance(event, ev.DesktopSizeResult):
+            log.info("SetDesktopSize %dx%d: %s", event.width, event.height, desktopsize.status_text(event.status))
+            lst.desktop_size_result(event)
         elif isinstance(event, ev.CursorShape):
             lst.cursor_changed(event)
         elif isinstance(event, ev.PointerModeChanged):
@@ -513,6 +519,28 @@ class Session:
         """Clipboard sharing allowed or not (see RFBClient.set_clipboard_shared)."""
         if self.conn is not None:
             self._send(self.conn.set_clipboard_shared(shared))
+
+    @property
+    def desktop_resize_supported(self) -> bool:
+        """The server speaks ExtendedDesktopSize, so ``request_desktop_size`` can work."""
+        return bool(self.ready and self.conn is not None and self.conn.desktop_resize_supported)
+
+    def request_desktop_size(self, width: int, height: int) -> bool:
+        """Ask the server to resize the remote screen; False when it cannot be asked."""
+        if not self.desktop_resize_supported:
+            return False
+        assert self.conn is not None
+        self._send(self.conn.set_desktop_size(width, height))
+        return True
+
+    def set_encoding_preferences(self, encodings: Sequence[str], jpeg_quality: int | None,
+                                 compress_level: int | None) -> None:
+        """Change encodings and quality now (a new SetEncodings) and for reconnects."""
+        if self.conn is not None:
+            self._send(self.conn.set_encoding_preferences(encodings, jpeg_quality, compress_level))
+        self.options.encodings = tuple(encodings)
+        self.options.jpeg_quality = jpeg_quality
+        self.options.compress_level = compress_level
 
     @property
     def pointer_absolute(self) -> bool:

@@ -87,6 +87,18 @@ def test_a_rectangle_in_an_encoding_the_client_did_not_offer_is_refused() -> Non
         c.receive_data(fbu(rect(0, 0, 16, 16, numbers.HEXTILE, body)))
 
 
+def test_a_live_encoding_change_accepts_the_new_choice_and_updates_still_in_flight() -> None:
+    from qvmrc.errors import ProtocolError
+
+    c = _client(encodings=("hextile",))
+    assert c.set_encoding_preferences(("zrle",), None, None)  # a SetEncodings goes out
+    tile = bytes([1]) + bytes(16 * 16 * 4)  # one raw Hextile tile, encoded before the change
+    c.receive_data(fbu(rect(0, 0, 16, 16, numbers.HEXTILE, tile)))
+    assert any(isinstance(e, ev.FramebufferUpdated) for e in _drain(c))
+    with pytest.raises(ProtocolError, match="did not ask for"):  # never offered
+        c.receive_data(fbu(rect(0, 0, 16, 16, numbers.RRE, bytes(8))))
+
+
 def test_raw_is_accepted_even_when_not_offered() -> None:
     c = _client(encodings=("hextile",))
     c.receive_data(fbu(rect(0, 0, 1, 1, numbers.RAW, b"\x01\x02\x03\x00")))

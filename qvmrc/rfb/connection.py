@@ -19,8 +19,8 @@ from enum import Enum, auto
 import numpy as np
 
 from qvmrc.errors import AuthenticationError, ProtocolError
+from qvmrc.rfb import desktopsize, extclipboard, messages, vencrypt
 from qvmrc.rfb import events as ev
-from qvmrc.rfb import extclipboard, messages, vencrypt
 from qvmrc.rfb.auth import vnc_auth_response
 from qvmrc.rfb.buffer import ReadBuffer
 from qvmrc.rfb.encodings import numbers
@@ -190,6 +190,10 @@ class RFBClient:
         self.server_clipboard_formats: int | None = None
         self.pointer_absolute = True
         self.pointer_mode_known = False
+        #: The server sent ExtendedDesktopSize: it understands SetDesktopSize.
+        self.desktop_resize_supported = False
+        #: The remote screen layout from the last ExtendedDesktopSize.
+        self.screens: tuple[desktopsize.Screen, ...] = ()
 
         # Progress through the current FramebufferUpdate.
         self._rects_left = 0
@@ -565,12 +569,7 @@ class RFBClient:
         self._set_pixel_format(pf)
         if pf != server_pf:
             self._out += messages.set_pixel_format(pf)
-        if (self.name.startswith("QEMU") and pf.bits_per_pixel == 16 and pf.green_max < 32
-                and "zrle" in self._encoding_names and len(self._encoding_names) > 1):
-            # QEMU's 15-bit ZRLE writes raw tiles at one byte per pixel (w*h*(15/8)).
-            log.warning("QEMU sends broken ZRLE for 15-bit colour: not offering ZRLE")
-            self._encoding_names = tuple(n for n in self._encoding_names if n != "zrle")
-            self._allow_offered()
+        self._drop_broken_zrle()
         self._out += messages.set_encodings(self.encoding_list())
         self._out += messages.framebuffer_update_request(False, 0, 0, w, h)
         self.state = State.NORMAL
@@ -580,6 +579,15 @@ class RFBClient:
             server_pixel_format=server_pf, pixel_format=pf,
         ))
         return True
+
+    def _drop_broken_zrle(self) -> None:
+        pf = self.pixel_format
+        if (pf is not None and self.name.startswith("QEMU") and pf.bits_per_pixel == 16 and pf.green_max < 32
+                and "zrle" in self._encoding_names and len(self._encoding_names) > 1):
+            # QEMU's 15-bit ZRLE writes raw tiles at one byte per pixel (w*h*(15/8)).
+            log.warning("QEMU sends broken ZRLE for 15-bit colour: not offering ZRLE")
+            self._encoding_names = tuple(n for n in self._encoding_names if n != "zrle")
+            self._allow_offered()
 
     def _security_description(self) -> str:
         name = SECURITY_NAMES.get(self.security_type, str(self.security_type))
@@ -596,13 +604,16 @@ class RFBClient:
             self._ctx.conv = conv
             self._ctx.fb = self.fb
 
-    def _allow_offered(self) -> None:
+    def _allow_offered(self, keep: bool = False) -> None:
         """Decode only what we offer (plus Raw, which a server may always send):
         an unoffered encoding is refused rather than handed to a decoder the
-        user turned off."""
+        user turned off. ``keep``: a live change also keeps what was offered
+        before, since updates already on their way may still use it."""
         offered = set(self.encoding_list())
         offered.add(numbers.RAW)
         old = self._decoders
+        if keep:
+            offered |= set(old) | self._pseudo_allowed
         self._decoders = {enc: old.get(enc) or dec for enc, dec in make_decoders().items() if enc in offered}
         self._pseudo_allowed = frozenset(offered & _HANDLED_PSEUDO)
 
@@ -835,13 +846,20 @@ class RFBClient:
         if enc == numbers.EXTENDED_DESKTOP_SIZE:
             if buf.available() < 4:
                 return False
-            screens = buf.peek_u8()
-            if buf.available() < 4 + 16 * screens:
+            count = buf.peek_u8()
+            if count > desktopsize.MAX_SCREENS:
+                raise ProtocolError(f"server sent a screen layout of {count} screens")
+            if buf.available() < 4 + 16 * count:
                 return False
-            buf.skip(4 + 16 * screens)
-            # y is the status of a request of ours; x the reason. A refusal
+            buf.skip(4)
+            screens = desktopsize.parse_screens(buf.read(16 * count), count)
+            self.desktop_resize_supported = True
+            # x says who asked; y is the status when it was us. A refusal
             # still reports the current size, which stays what it was.
-            if y == 0:
+            if x == desktopsize.REASON_THIS_CLIENT:
+                self._events.append(ev.DesktopSizeResult(y, w, h))
+            if x != desktopsize.REASON_THIS_CLIENT or y == desktopsize.STATUS_OK:
+                self.screens = screens
                 self._resize(w, h)
             return True
         if enc == numbers.DESKTOP_NAME:
@@ -926,6 +944,35 @@ class RFBClient:
 
     def relative_pointer_event(self, dx: int, dy: int, buttons: int) -> bytes:
         return messages.relative_pointer_event(dx, dy, buttons)
+
+    def set_desktop_size(self, width: int, height: int) -> bytes:
+        """SetDesktopSize for one screen, or nothing when the server cannot take it."""
+        if not self.desktop_resize_supported:
+            return b""
+        return desktopsize.set_desktop_size(width, height, self.screens)
+
+    def set_encoding_preferences(self, encodings: Sequence[str], jpeg_quality: int | None,
+                                 compress_level: int | None) -> bytes:
+        """Change encodings and quality on a live connection: a new SetEncodings.
+
+        Before ServerInit nothing is sent: the new choice goes out with the first.
+        """
+        for name in encodings:
+            if name not in numbers.PIXEL_ENCODINGS:
+                raise ValueError(f"unknown encoding {name!r}")
+        if jpeg_quality is not None and not 0 <= jpeg_quality <= 9:
+            raise ValueError("JPEG quality must be 0-9")
+        if compress_level is not None and not 0 <= compress_level <= 9:
+            raise ValueError("compression level must be 0-9")
+        self._encoding_names = tuple(encodings)
+        self.jpeg_quality = jpeg_quality
+        self.compress_level = compress_level
+        if self.state not in (State.NORMAL, State.UPDATE):
+            self._allow_offered()
+            return b""
+        self._drop_broken_zrle()
+        self._allow_offered(keep=True)
+        return messages.set_encodings(self.encoding_list())
 
     def client_cut_text(self, text: str) -> bytes:
         """The user copied ``text``: UTF-8 with Extended Clipboard, else Latin-1.

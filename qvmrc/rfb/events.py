@@ -62,6 +62,19 @@ class DesktopResized:
 
 
 @dataclass(frozen=True)
+class DesktopSizeResult:
+    """The server's answer to our SetDesktopSize (see ``rfb.desktopsize`` for the codes)."""
+
+    status: int
+    width: int
+    height: int
+
+    @property
+    def accepted(self) -> bool:
+        return self.status in (0, 4)
+
+
+@dataclass(frozen=True)
 class DesktopNameChanged:
     name: str
 
@@ -112,6 +125,7 @@ class ColourMapChanged:
     count: int
 
 
-Event = (PasswordRequired | StartTLS | Connected | FramebufferUpdated | DesktopResized | DesktopNameChanged
+Event = (PasswordRequired | StartTLS | Connected | FramebufferUpdated | DesktopResized | DesktopSizeResult
+         | DesktopNameChanged
          | CursorShape | PointerModeChanged | ExtendedKeyEventsEnabled | Bell | ServerCutText
          | ClipboardNegotiated | ColourMapChanged)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QStatusBar,
     QToolBar,
@@ -62,7 +63,10 @@ from qvmrc.ui import dialogs
 from qvmrc.ui.clipboard import ClipboardSync
 from qvmrc.ui.logscrub import register_secret
 from qvmrc.ui.power import ACTIONS, PowerController, available
+from qvmrc.ui.quality_menu import Quality, QualityMenu
+from qvmrc.ui.remote_resize import RemoteResizer
 from qvmrc.ui.settings import Settings, display_url
+from qvmrc.ui.zoom import SCALE_CHOICES, fit_window, scaled_size
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +82,7 @@ try:
     from qvmrc.ui.keyboard import TYPE_TEXT_LIMIT as TYPE_CLIPBOARD_LIMIT
 except ImportError:  # pragma: no cover
     pass
-SCALE_LABELS = (("Fit", "fit"), ("Fill", "fill"), ("1:1", "1:1"))
+SCALE_LABELS = SCALE_CHOICES
 _INTERACTIONS = (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick)
 
 
@@ -104,6 +108,7 @@ class SessionBridge(QObject, SessionListener):
     sizeChanged = Signal(int, int)
     nameChanged = Signal(str)
     cutText = Signal(str)
+    sizeResult = Signal(object)
 
     def __init__(self, tab: ConsoleTab, session_ref: Callable[[], Session | None]) -> None:
         QObject.__init__(self, tab)
@@ -145,6 +150,9 @@ class SessionBridge(QObject, SessionListener):
 
     def name_changed(self, name: str) -> None:
         self.nameChanged.emit(name)
+
+    def desktop_size_result(self, result: ev.DesktopSizeResult) -> None:
+        self.sizeResult.emit(result)
 
     async def password_needed(self) -> str | None:
         return await self.tab.ask_password()
@@ -277,7 +285,9 @@ class ConsoleTab(QWidget):
         self.target = target
         self.settings = settings
         self.power = power
-        self._session_factory: SessionFactory = session_factory or Session
+        self._session_factory: SessionFactory = self._with_quality(session_factory or Session)
+        #: This console's own encodings and quality (the Quality menu); None: the preferences'.
+        self.quality: Quality | None = None
         self._resolver = resolver or resolver_for(settings)
         self._sleep: Sleep = sleep or asyncio.sleep
         self._password_prompt = password_prompt
@@ -303,6 +313,7 @@ class ConsoleTab(QWidget):
         self.view.smooth = settings.smooth_scaling
         self._apply_hotkey(settings)
         self.bridge = SessionBridge(self, lambda: self.session)
+        self.resizer = RemoteResizer(self.view, lambda: self.session, self)
         self.clipboard = ClipboardSync(enabled=settings.clipboard_sync and target.trusted, parent=self)
         # The first key or click in this console lets clipboard sharing start.
         self.view.installEventFilter(self)
@@ -329,6 +340,9 @@ class ConsoleTab(QWidget):
         self.bridge.stateChanged.connect(self._on_state)
         self.bridge.connectedInfo.connect(self._on_connected)
         self.bridge.sizeChanged.connect(lambda w, h: self.size_label.setText(f"{w} × {h}"))
+        self.bridge.sizeChanged.connect(lambda _w, _h: self.resizer.schedule())
+        self.bridge.sizeResult.connect(self.resizer.result)
+        self.resizer.note.connect(self._note)
         self.bridge.nameChanged.connect(self._on_name)
         self.bridge.cutText.connect(self.clipboard.server_text)
         if hasattr(self.view, "pointerModeText"):
@@ -360,6 +374,7 @@ class ConsoleTab(QWidget):
         self.fullscreen_action = tb.addAction("Fullscreen")
         self.fullscreen_action.setToolTip("Fullscreen (F11)")
         self.fullscreen_action.triggered.connect(self.fullscreenRequested.emit)
+        self._build_display_actions(tb)
         tb.addSeparator()
 
         self.keys_button = QToolButton()
@@ -405,6 +420,9 @@ class ConsoleTab(QWidget):
         self.screenshot_action = tb.addAction("Screenshot…")
         self.screenshot_action.setToolTip("Save the console as a PNG")
         self.screenshot_action.triggered.connect(self._screenshot_clicked)
+        self.copy_screenshot_action = tb.addAction("Copy screenshot")
+        self.copy_screenshot_action.setToolTip("Copy the console's picture to the clipboard")
+        self.copy_screenshot_action.triggered.connect(self.copy_screenshot)
         self.record_action = tb.addAction("Record")
         self.record_action.setCheckable(True)
         self.record_action.setToolTip("Record the session to an FBS file for a bug report")
@@ -414,6 +432,29 @@ class ConsoleTab(QWidget):
             if isinstance(w, QToolButton):
                 w.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         return tb
+
+    def _build_display_actions(self, tb: QToolBar) -> None:
+        """The Display menu: fit window to guest, resize the guest to the window, quality."""
+        self.display_button = QToolButton()
+        self.display_button.setText("Display")
+        self.display_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.display_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.display_menu = QMenu(self.display_button)
+        self.fit_window_action = self.display_menu.addAction("Fit window to guest")
+        self.fit_window_action.setToolTip("Resize the window so the console shows at 100%")
+        self.fit_window_action.triggered.connect(self.fit_window_to_guest)
+        self.remote_resize_action = self.display_menu.addAction("Resize guest to window")
+        self.remote_resize_action.setCheckable(True)
+        self.remote_resize_action.setToolTip("Resize the guest's screen to the window (when the server allows it)")
+        self.remote_resize_action.toggled.connect(self.set_remote_resize)
+        self.display_menu.setToolTipsVisible(True)
+        self.quality_menu = QualityMenu(Quality(tuple(self.settings.encodings()), self.settings.jpeg_quality,
+                                                self.settings.compress_level), self.display_menu)
+        self.quality_menu.setToolTip("Encoding, JPEG quality and compression for this console, applied now")
+        self.quality_menu.changed.connect(self.set_quality)
+        self.display_menu.addMenu(self.quality_menu)
+        self.display_button.setMenu(self.display_menu)
+        tb.addWidget(self.display_button)
 
     def _build_status(self) -> QStatusBar:
         sb = QStatusBar()
@@ -685,6 +726,66 @@ class ConsoleTab(QWidget):
         idx = self.scale_box.findData(mode)
         if idx >= 0 and idx != self.scale_box.currentIndex():
             self.scale_box.setCurrentIndex(idx)
+
+    def fit_window_to_guest(self) -> None:
+        """Show the console at 100% and make the window just big enough for it."""
+        self.set_scale_mode("1:1")
+        fb = self._fb_size()
+        window = self.window()
+        if fb is None or window is self:
+            return
+        if window.isFullScreen():
+            return  # fullscreen keeps the screen's size; 100% is all that changes
+        want = scaled_size("1:1", fb, self.view.devicePixelRatioF())
+        assert want is not None
+        inner = self.area.layout().itemAt(0).widget()
+        fit_window(window, inner.viewport() if isinstance(inner, QScrollArea) else inner, want)
+
+    def _fb_size(self) -> tuple[int, int] | None:
+        fb = getattr(self.session, "framebuffer", None) if self.session is not None else None
+        if fb is None or not fb.width:
+            return None
+        return fb.width, fb.height
+
+    def set_remote_resize(self, on: bool) -> None:
+        """Resize the guest to the window (this console only)."""
+        if self.remote_resize_action.isChecked() != on:
+            self.remote_resize_action.setChecked(on)
+        self.resizer.set_enabled(on)
+
+    def set_quality(self, quality: Quality) -> None:
+        """New encodings/quality for this console: sent now, kept for its reconnects."""
+        self.quality = quality
+        s = self.session
+        if s is not None and hasattr(s, "set_encoding_preferences"):
+            s.set_encoding_preferences(quality.encodings, quality.jpeg_quality, quality.compress_level)
+        log.info("console %s: encodings %s, JPEG quality %s, compression %s", self.target.title,
+                 ",".join(quality.encodings), quality.jpeg_quality, quality.compress_level)
+        self._note(f"Quality: {quality.preferred}, JPEG {'off' if quality.jpeg_quality is None else quality.jpeg_quality}"
+                   f", compression {'default' if quality.compress_level is None else quality.compress_level}")
+
+    def _with_quality(self, factory: SessionFactory) -> SessionFactory:
+        def make(url: str, opts: SessionOptions, listener: SessionListener) -> Any:
+            q = self.quality
+            if q is not None:
+                opts.encodings, opts.jpeg_quality, opts.compress_level = q.encodings, q.jpeg_quality, q.compress_level
+            return factory(url, opts, listener)
+        return make
+
+    def _note(self, text: str) -> None:
+        """A one-line note in the tab's status bar."""
+        self.status.showMessage(text, 8000)
+        log.info("console %s: %s", self.target.title, text)
+
+    def copy_screenshot(self) -> bool:
+        shot = getattr(self.view, "screenshot", None)
+        img = shot() if shot is not None else None
+        if img is None or img.isNull():
+            self.notification.emit("Copy screenshot", "there is no screen to copy yet", False)
+            return False
+        QGuiApplication.clipboard().setImage(img)
+        self._note(f"Screenshot copied to the clipboard ({img.width()} × {img.height()})")
+        return True
 
     def _set_smooth(self, on: bool) -> None:
         self.view.smooth = on

@@ -53,6 +53,7 @@ from qvmrc.rfb.events import CursorShape, FramebufferUpdated
 from qvmrc.rfb.framebuffer import Framebuffer
 from qvmrc.rfb.messages import RELATIVE_POINTER_CENTRE
 from qvmrc.ui import pointer as pt
+from qvmrc.ui import zoom
 from qvmrc.ui.keyboard import KeyboardHandler, ScancodeSource
 
 log = logging.getLogger(__name__)
@@ -405,10 +406,9 @@ class ConsoleView(QWidget):
         In a plain layout a minimum size would grow the window to the VM's
         screen; there 1:1 shows the top-left part instead.
         """
-        w, h = self._fb_size()
-        if self._mode == pt.SCALE_1_1 and w and self._in_scroll_area():
-            dpr = self.devicePixelRatioF()
-            self.setMinimumSize(math.ceil(w / dpr), math.ceil(h / dpr))
+        size = zoom.scaled_size(self._mode, self._fb_size(), self.devicePixelRatioF())
+        if size is not None and self._in_scroll_area():
+            self.setMinimumSize(*size)
         else:
             self.setMinimumSize(0, 0)
 

@@ -16,7 +16,16 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QBrush, QCloseEvent, QColor, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QBrush,
+    QCloseEvent,
+    QColor,
+    QGuiApplication,
+    QKeySequence,
+    QScreen,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -41,6 +50,7 @@ from qvmrc.ui import dialogs
 from qvmrc.ui import help as help_dialogs
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget, target_for_vm, target_from_string
 from qvmrc.ui.debug_panel import ConsoleStatsSource, DebugPanel, QtLogHandler
+from qvmrc.ui.fullscreen_bar import FullscreenBar
 from qvmrc.ui.inventory import hide, merge_listing
 from qvmrc.ui.logscrub import register_secret
 from qvmrc.ui.power import ACTIONS, PowerController, available, make_client
@@ -98,6 +108,9 @@ class MainWindow(QMainWindow):
         self._refreshing = False
         self._fullscreen_tab: ConsoleTab | None = None
         self._was_maximized = False
+        self._debug_was_visible = False
+        #: The screen fullscreen goes to (its name); "" is the window's own screen.
+        self.fullscreen_screen = ""
         self.client_factory = client_factory or (lambda cp: make_client(cp, self.secrets, settings=self.settings))
         self.tab_factory = tab_factory or self._make_tab
         self.power = PowerController(self.client_factory, parent=self)
@@ -139,6 +152,7 @@ class MainWindow(QMainWindow):
         # First opening: a third of the window, so the console stays the main thing.
         self.debug_panel.visibilityChanged.connect(self._size_debug_panel)
         self._build_menus()
+        self._build_fullscreen_bar()
         self.sidebar.setVisible(settings.show_sidebar)
         self.rebuild_tree()
 
@@ -605,6 +619,13 @@ class MainWindow(QMainWindow):
         self.fullscreen_action.triggered.connect(self.toggle_fullscreen)
         view.addAction(self.fullscreen_action)
         self.addAction(self.fullscreen_action)  # works while the menu bar is hidden
+        self.monitor_menu = view.addMenu("Fullscreen &on")
+        self.monitor_menu.aboutToShow.connect(self._fill_monitor_menu)
+        self._fill_monitor_menu()
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.screenAdded.connect(lambda _s: self._fill_monitor_menu())
+            app.screenRemoved.connect(lambda _s: self._fill_monitor_menu())
         debug = self.debug_panel.toggleViewAction()
         debug.setText("&Debug panel")
         debug.setShortcut(QKeySequence("Ctrl+Shift+D"))
@@ -612,6 +633,40 @@ class MainWindow(QMainWindow):
         help_menu = mb.addMenu("&Help")
         help_menu.addAction("&Keyboard shortcuts", lambda: help_dialogs.show_shortcuts(self))
         help_menu.addAction("&About QVMRC", self._about)
+
+    def _fill_monitor_menu(self) -> None:
+        """One entry per screen; with a single screen there is nothing to choose."""
+        menu = self.monitor_menu
+        menu.clear()
+        screens = QGuiApplication.screens()
+        group = QActionGroup(menu)
+        for name, label in [("", "This window's screen")] + [
+                (sc.name(), f"{sc.name()} ({sc.geometry().width()} × {sc.geometry().height()})") for sc in screens]:
+            a = menu.addAction(label)
+            a.setCheckable(True)
+            a.setChecked(name == self.fullscreen_screen)
+            a.triggered.connect(lambda _=False, n=name: self.set_fullscreen_screen(n))
+            group.addAction(a)
+        menu.setEnabled(len(screens) > 1)
+
+    def set_fullscreen_screen(self, name: str) -> None:
+        self.fullscreen_screen = name
+        if self._fullscreen_tab is not None:  # move there now
+            self._place_on_screen()
+            self.showFullScreen()
+
+    def _place_on_screen(self) -> None:
+        screen = fullscreen_target(self.fullscreen_screen, QGuiApplication.screens())
+        handle = self.windowHandle()
+        if screen is None or handle is None or screen is handle.screen():
+            return
+        if self.isFullScreen():
+            self.showNormal()
+        # A mapped window stays where the compositor put it (Wayland ignores a client's
+        # position): unmap, move to the new screen, and let showFullScreen map it there.
+        self.hide()
+        handle.setScreen(screen)
+        self.move(screen.availableGeometry().topLeft())
 
     def set_sidebar_visible(self, on: bool) -> None:
         self.sidebar.setVisible(on)
@@ -729,6 +784,9 @@ class MainWindow(QMainWindow):
             tab.toolbar.show()
             tab.status.show()
             self.sidebar.setVisible(self.settings.show_sidebar)
+            self.fullscreen_bar.deactivate()
+            if self._debug_was_visible:
+                self.debug_panel.show()
             if self._was_maximized:
                 self.showMaximized()
             else:
@@ -744,11 +802,26 @@ class MainWindow(QMainWindow):
         self.statusBar().hide()
         self.tabs.tabBar().hide()
         self.sidebar.hide()
+        self._debug_was_visible = self.debug_panel.isVisible()
         self.debug_panel.hide()
         tab.toolbar.hide()
         tab.status.hide()
+        self._place_on_screen()
         self.showFullScreen()
+        self.fullscreen_bar.activate(tab.target.title, tab.view.scale_mode)
         tab.view.setFocus()
+
+    def _build_fullscreen_bar(self) -> None:
+        bar = self.fullscreen_bar = FullscreenBar(self)
+        bar.leaveRequested.connect(lambda: self._fullscreen_tab is not None and self.toggle_fullscreen())
+        bar.ctrlAltDelRequested.connect(lambda: self._fullscreen_tab and self._fullscreen_tab.send_keys("Ctrl+Alt+Del"))
+        bar.releaseRequested.connect(self._release_grab)
+        bar.zoomChosen.connect(lambda mode: self._fullscreen_tab and self._fullscreen_tab.set_scale_mode(mode))
+
+    def _release_grab(self) -> None:
+        tab = self._fullscreen_tab
+        if tab is not None and hasattr(tab.view, "release_input"):
+            tab.view.release_input()
 
     @property
     def is_console_fullscreen(self) -> bool:
@@ -791,6 +864,11 @@ def _view_only_when_opened(task: asyncio.Future[ConsoleTab | None]) -> None:
         tab = task.result()
         assert tab is not None
         tab.view_only_action.setChecked(True)
+
+
+def fullscreen_target(name: str, screens: list[QScreen]) -> QScreen | None:
+    """The screen called ``name``; None (stay where the window is) for "" or a screen now gone."""
+    return next((sc for sc in screens if name and sc.name() == name), None)
 
 
 async def _default_link_confirmer(*args: Any) -> Any:

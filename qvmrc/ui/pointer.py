@@ -12,10 +12,12 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from qvmrc.ui.zoom import ZOOM_MODES, factor
+
 SCALE_FIT = "fit"    # whole remote screen visible, aspect kept, centred
 SCALE_FILL = "fill"  # stretched over the whole widget
 SCALE_1_1 = "1:1"    # one remote pixel = one physical pixel, centred when smaller
-SCALE_MODES = (SCALE_FIT, SCALE_FILL, SCALE_1_1)
+SCALE_MODES = (SCALE_FIT, SCALE_FILL, SCALE_1_1, *ZOOM_MODES)
 
 # RFB button mask bits (button n is bit n-1).
 BUTTON_LEFT = 1
@@ -70,8 +72,9 @@ def view_rect(mode: str, widget_size: Any, fb_size: Any, dpr: float = 1.0) -> Re
     dpr = dpr if dpr > 0 else 1.0
     if mode == SCALE_FILL:
         return 0.0, 0.0, ww, wh
-    if mode == SCALE_1_1:
-        dw, dh = fw / dpr, fh / dpr
+    zoom = factor(mode)  # 1:1 and the zoom presets
+    if zoom is not None:
+        dw, dh = fw * zoom / dpr, fh * zoom / dpr
         ox = max(0.0, math.floor((ww - dw) / 2 * dpr) / dpr)
         oy = max(0.0, math.floor((wh - dh) / 2 * dpr) / dpr)
         return ox, oy, dw, dh

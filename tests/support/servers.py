@@ -225,8 +225,9 @@ def vnc_certificates(directory: Path, server_name: str = "hypervisor.test",
 @contextlib.contextmanager
 def qemu(*, width: int = 1024, height: int = 768, websocket: bool = False, password: str | None = None,
          lossy: bool = False, still: bool = True, tls: str | None = None,
-         tls_dir: Path | None = None) -> Iterator[QemuServer]:
-    """``tls``: "x509" (VeNCrypt X509None/X509Vnc; certificates from ``tls_dir``, see
+         tls_dir: Path | None = None, vga: tuple[str, ...] = ("-vga", "std")) -> Iterator[QemuServer]:
+    """``vga``: the display device's arguments (e.g. ``("-device", "VGA,edid=on")``).
+    ``tls``: "x509" (VeNCrypt X509None/X509Vnc; certificates from ``tls_dir``, see
     vnc_certificates) or "anon" (TLSNone/TLSVnc, anonymous DH)."""
     workdir = Path(tempfile.mkdtemp(prefix="qvmrc-qemu-"))
     port = free_port()
@@ -256,7 +257,7 @@ def qemu(*, width: int = 1024, height: int = 768, websocket: bool = False, passw
     if tls_object:
         vnc += ",tls-creds=tls0"
     qmp_path = str(workdir / "qmp.sock")
-    cmd = ["qemu-system-x86_64", "-nodefaults", "-vga", "std", "-display", "none", "-m", "32", *tls_object,
+    cmd = ["qemu-system-x86_64", "-nodefaults", *vga, "-display", "none", "-m", "32", *tls_object,
            "-vnc", vnc, "-qmp", f"unix:{qmp_path},server,nowait", "-no-reboot"]
     if still:
         cmd += ["-drive", f"file={build_guest(workdir, width, height)},format=raw,if=ide"]
