@@ -87,3 +87,19 @@ def test_a_proxy_that_is_down_is_named_in_the_error(loop, proxy_env):
             assert f"through the proxy {dead}" in str(t.value)
 
     run(loop, scenario())
+
+
+def test_the_api_picks_its_proxy_itself_from_the_environment(monkeypatch):
+    """Not aiohttp's trust_env: its lookup goes through asyncio.to_thread, which
+    failed under qasync with "no running event loop" and broke the console."""
+    from qvmrc.controlplane.client import proxy_for
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "cp.internal,127.0.0.1")
+    monkeypatch.delenv("HTTP_PROXY", raising=False)
+    monkeypatch.delenv("https_proxy", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    assert proxy_for("https://cp.example/limiquantix.compute.v1.VMService/ListVMs") == "http://proxy.example:3128"
+    assert proxy_for("https://cp.internal/x") is None
+    assert proxy_for("https://127.0.0.1:8443/x") is None
+    assert proxy_for("http://cp.example/x") is None  # no HTTP_PROXY set

@@ -323,6 +323,19 @@ async def read_body(stream: aiohttp.StreamReader, cap: int) -> bytes | None:
 # ---------------------------------------------------------------- client
 
 
+
+def proxy_for(url: str) -> str | None:
+    """The proxy for ``url`` as curl and browsers pick it: HTTPS_PROXY / HTTP_PROXY
+    and NO_PROXY (on Windows and macOS also the system's settings), or None."""
+    from urllib.request import getproxies, proxy_bypass
+
+    parts = urlsplit(url)
+    proxies = getproxies()
+    proxy = proxies.get(parts.scheme)
+    if not proxy or proxy_bypass(parts.hostname or ""):
+        return None
+    return proxy
+
 class ControlPlaneClient:
     """Async client for one control plane. Use ``async with`` or call :meth:`close`.
 
@@ -353,9 +366,11 @@ class ControlPlaneClient:
 
     def _http(self) -> aiohttp.ClientSession:
         if self._session is None:
-            # trust_env: HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as curl and browsers do.
+            # Proxies come from proxy_for() per request, not trust_env: aiohttp
+            # looks them up through asyncio.to_thread, which fails under qasync
+            # ("no running event loop"), and trust_env also reads ~/.netrc.
             self._session = aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=self.timeout), trust_env=True,
+                timeout=aiohttp.ClientTimeout(total=self.timeout),
                 connector=aiohttp.TCPConnector(ssl=_aiohttp_ssl(self.ssl)))
         return self._session
 
@@ -379,7 +394,7 @@ class ControlPlaneClient:
             hdrs["Content-Type"] = "application/json"
         try:
             async with self._http().request(method, url, data=data, headers=hdrs,
-                                            allow_redirects=False) as resp:
+                                            allow_redirects=False, proxy=proxy_for(url)) as resp:
                 body = await read_body(resp.content, MAX_BODY)
                 if body is None:
                     raise ControlPlaneError("resource_exhausted",
