@@ -27,6 +27,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 
+from qvmrc import keycombos, keylayouts
 from qvmrc.rfb.keysyms import char_to_keysym, text_to_key_events
 from qvmrc.ui import keytables as kt
 
@@ -148,16 +149,9 @@ class _Sent:
     by_scancode: bool
 
 
-# Named combos for the "Send key" menu: (keysym, xt) pressed in order, released in reverse.
-_CTRL = (kt.XK_Control_L, kt.XT_CONTROL_L)
-_ALT = (kt.XK_Alt_L, kt.XT_ALT_L)
+# The "Send key" menu's built-in combos: (keysym, xt) pressed in order, released in reverse.
 SEND_KEY_COMBOS: dict[str, tuple[tuple[int, int], ...]] = {
-    "Ctrl+Alt+Del": (_CTRL, _ALT, (kt.XK_Delete, kt.XT_DELETE)),
-    "Ctrl+Alt+Backspace": (_CTRL, _ALT, (kt.XK_BackSpace, kt.XT_BACKSPACE)),
-    **{f"Ctrl+Alt+F{n}": (_CTRL, _ALT, (kt.F(n), kt.XT_F[n])) for n in range(1, 13)},
-    "PrintScreen": ((kt.XK_Print, kt.XT_PRINT),),
-    "SysRq": (_ALT, (kt.XK_Print, kt.XT_PRINT)),
-}
+    name: keycombos.keys_for(name) for name in keycombos.BUILTIN}
 SEND_KEY_NAMES: tuple[str, ...] = tuple(SEND_KEY_COMBOS)
 
 _HOTKEY_NAMES = {
@@ -215,7 +209,9 @@ class KeyboardHandler(QObject):
         self._hotkey_held: set[int] = set()
         self._hotkey_spoiled = False
         self._hotkey_armed = False
-        self._typing: deque[tuple[int, bool]] = deque()
+        # "Type clipboard": (keysym, xt scancode or 0, down), one per timer tick.
+        self._typing: deque[tuple[int, int, bool]] = deque()
+        self.guest_layout = "us"  # a keylayouts.LAYOUTS name: how the guest maps scancodes
         # Windows AltGr: the last left Ctrl press (id, timestamp), fake Ctrls let go.
         self._last_lctrl: tuple[tuple[Any, ...], int] | None = None
         self._fake_ctrl: set[tuple[Any, ...]] = set()
@@ -401,11 +397,9 @@ class KeyboardHandler(QObject):
     # ------------------------------------------------------------ send keys / type
 
     def send_keys(self, combo: str) -> None:
-        """Press and release a named combo (SEND_KEY_NAMES), e.g. "Ctrl+Alt+Del"."""
-        try:
-            keys = SEND_KEY_COMBOS[combo]
-        except KeyError:
-            raise ValueError(f"unknown key combination {combo!r}") from None
+        """Press and release a built-in combo (SEND_KEY_NAMES) or any combination
+        keycombos.parse accepts ("Ctrl+Alt+F2", "Win+R"); BadCombo if it is none."""
+        keys = SEND_KEY_COMBOS.get(combo) or keycombos.keys_for(combo)
         by_scancode = self._by_scancode()
         sent = [_Sent(sym, xt, by_scancode) for sym, xt in keys]
         for s in sent:
@@ -422,6 +416,10 @@ class KeyboardHandler(QObject):
 
         Above TYPE_CONFIRM_THRESHOLD characters ``confirm(length)`` is asked
         first (when given); above TYPE_TEXT_LIMIT it raises TextTooLong.
+
+        With QEMU's extended key events the text goes as physical keys mapped
+        through the guest's layout (``guest_layout``; keylayouts.CannotType
+        names characters it has no key for); otherwise as keysyms.
         """
         text = clean_text_for_typing(text)
         if len(text) > TYPE_TEXT_LIMIT:
@@ -429,13 +427,22 @@ class KeyboardHandler(QObject):
                               f"{TYPE_TEXT_LIMIT} QVMRC types")
         if not text or self.session is None:
             return False
+        events = self.typing_events(text)
         if len(text) > TYPE_CONFIRM_THRESHOLD and confirm is not None and not confirm(len(text)):
             return False
         self.release_all()  # held modifiers would change what the guest types
-        self._typing.extend(text_to_key_events(text))
+        self._typing.extend(events)
         if not self._type_timer.isActive():
             self._type_timer.start()
         return True
+
+    def typing_events(self, text: str) -> list[tuple[int, int, bool]]:
+        """(keysym, xt, down) for ``text``: scancodes through the guest layout when
+        the server takes them, else keysyms (xt 0). Raises CannotType."""
+        if self._by_scancode():
+            layout = keylayouts.LAYOUTS.get(self.guest_layout, keylayouts.US)
+            return keylayouts.key_events(text, layout)
+        return [(sym, 0, down) for sym, down in text_to_key_events(text)]
 
     def cancel_typing(self) -> None:
         """Stop typing; a key left down (or Shift) is released."""
@@ -443,16 +450,15 @@ class KeyboardHandler(QObject):
         self._typing.clear()
         self._type_timer.stop()
         # A release still pending whose press was already sent: send it now.
-        pressed_later: set[int] = set()
-        owed: list[int] = []
-        for sym, down in pending:
+        pressed_later: set[tuple[int, int]] = set()
+        owed: list[tuple[int, int]] = []
+        for sym, xt, down in pending:
             if down:
-                pressed_later.add(sym)
-            elif sym not in pressed_later and sym not in owed:
-                owed.append(sym)
-        if self.session is not None:
-            for sym in owed:
-                self.session.key_event(sym, False)
+                pressed_later.add((sym, xt))
+            elif (sym, xt) not in pressed_later and (sym, xt) not in owed:
+                owed.append((sym, xt))
+        for sym, xt in owed:
+            self._emit(_Sent(sym, xt, bool(xt)), False)
         self.typingFinished.emit()
 
     def _type_tick(self) -> None:
@@ -461,8 +467,8 @@ class KeyboardHandler(QObject):
             self._type_timer.stop()
             self.typingFinished.emit()
             return
-        sym, down = self._typing.popleft()
-        self.session.key_event(sym, down)
+        sym, xt, down = self._typing.popleft()
+        self._emit(_Sent(sym, xt, bool(xt)), down)
         if not self._typing:
             self._type_timer.stop()
             self.typingFinished.emit()
