@@ -405,6 +405,7 @@ class MainWindow(QMainWindow):
     def _make_tab(self, target: ConsoleTarget) -> ConsoleTab:
         tab = ConsoleTab(target, self.settings, power=self.power)
         tab.certificateTrusted.connect(self.remember_certificate)
+        tab.settingsEdited.connect(self.save_settings)
         return tab
 
     def remember_certificate(self, cp: ControlPlane) -> None:

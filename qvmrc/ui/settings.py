@@ -23,6 +23,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from qvmrc.keycombos import canonical as canonical_combo
+from qvmrc.keylayouts import LAYOUTS
 from qvmrc.redact import redact_url
 from qvmrc.rfb.encodings.numbers import DEFAULT_ENCODINGS, PIXEL_ENCODINGS
 
@@ -103,6 +105,11 @@ class Settings:
     link_handler_asked: bool = False
     legacy_imported: bool = False
     secret_storage: str = ""  # where tokens go when no keyring works: "", "session" or "file"
+    # Keys and pointer (qvmrc.keycombos, qvmrc.keylayouts)
+    custom_keys: list[str] = field(default_factory=list)  # the user's own "Send key" combinations
+    guest_layout: str = "us"  # the guests' keyboard layout, for "Type clipboard"
+    show_local_cursor: bool = True
+    dot_cursor: bool = True  # a dot when the server hides its cursor (noVNC's "show dot")
 
     def encodings(self) -> tuple[str, ...]:
         """The encoding list a session offers: the preferred one first, then our default order."""
@@ -180,11 +187,30 @@ _CHECKS: dict[str, Any] = {
     "link_handler_asked": lambda v: v if isinstance(v, bool) else _bad(),
     "legacy_imported": lambda v: v if isinstance(v, bool) else _bad(),
     "secret_storage": lambda v: v if v in SECRET_FALLBACKS else _bad(),
+    "custom_keys": lambda v: _custom_keys(v),
+    "guest_layout": lambda v: v if v in LAYOUTS else _bad(),
+    "show_local_cursor": lambda v: v if isinstance(v, bool) else _bad(),
+    "dot_cursor": lambda v: v if isinstance(v, bool) else _bad(),
 }
 
 
 def _bad() -> Any:
     raise ValueError("bad value")
+
+
+MAX_CUSTOM_KEYS = 30
+
+
+def _custom_keys(value: Any) -> list[str]:
+    """The saved combinations, canonical and each once; any that does not parse resets the list."""
+    if not isinstance(value, list) or len(value) > MAX_CUSTOM_KEYS:
+        raise ValueError("not a list of key combinations")
+    out: list[str] = []
+    for item in value:
+        name = canonical_combo(item)  # BadCombo is a ValueError
+        if name not in out:
+            out.append(name)
+    return out
 
 
 def _parse_control_plane(raw: Any) -> ControlPlane:
