@@ -65,6 +65,9 @@ _US_KEYS = {
     **dict(zip("zxcvbnm,./", range(0x2C, 0x36))),
 }
 
+_US_SHIFTED = {ord(a): ord(b) for a, b in zip("1234567890-=qwertyuiop[]asdfghjkl;'`\\zxcvbnm,./",
+                                               '!@#$%^&*()_+QWERTYUIOP{}ASDFGHJKL:"~|ZXCVBNM<>?')}
+
 MODIFIERS = frozenset({"Ctrl", "RCtrl", "Shift", "RShift", "Alt", "AltGr", "Win", "RWin"})
 
 
@@ -100,7 +103,13 @@ def parse(text: str) -> tuple[str, tuple[Key, ...]]:
     canon = [c for c, _ in parsed]
     if len(set(canon)) != len(canon):
         raise BadCombo(f"{text.strip()!r} names a key twice")
-    return "+".join(canon), tuple(k for _, k in parsed)
+    keys = tuple(k for _, k in parsed)
+    if {"Shift", "RShift"} & set(canon):
+        # The keysym must say what Shift makes of the key: QEMU toggles Caps Lock
+        # when a letter's case disagrees with Shift (its lock-key sync), and an X
+        # server would type the unshifted symbol.
+        keys = tuple((_US_SHIFTED.get(sym, sym), xt) for sym, xt in keys)
+    return "+".join(canon), keys
 
 
 def canonical(text: str) -> str:

@@ -186,3 +186,33 @@ def test_a_real_linux_guest_receives_every_printable_ascii_character_exactly(gue
     lines = [ln for ln in guest.lines()[start:] if ln.startswith("GOT:")]
     assert lines[0] == "GOT:" + PRINTABLE
     assert got == "GOT:" + string.ascii_letters[::-1]
+
+
+@needs_qemu
+@pytest.mark.real
+def test_custom_combinations_reach_a_real_guest_as_the_keys_they_name(guest, loop, qtbot):
+    """Send key presses in order and releases in reverse: Shift+H is "H", Shift+1 is "!"."""
+    from qvmrc.session import Session, SessionOptions
+    from tests.support.uiloop import run
+
+    handler = KeyboardHandler(scancode_source=ScancodeSource.EVDEV)
+
+    async def scenario() -> None:
+        s = Session(guest.server.url, SessionOptions())
+        task = asyncio.create_task(s.run())
+        try:
+            await asyncio.wait_for(s.wait_connected(), 30)
+            while not s.extended_key_events:
+                await asyncio.sleep(0.01)
+            handler.session = s
+            for combo in ("Shift+H", "i", "Shift+1", "Shift+=", "Enter"):
+                handler.send_keys(combo)
+            await s.flush()
+        finally:
+            await asyncio.sleep(0.2)
+            await s.close()
+            await asyncio.gather(task, return_exceptions=True)
+
+    n = len(guest.lines())
+    run(loop, scenario(), timeout=60)
+    assert guest.wait_line("GOT:", timeout=30, after=n - 1) == "GOT:Hi!+"

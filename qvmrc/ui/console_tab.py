@@ -961,6 +961,8 @@ class ConsoleTab(QWidget):
         kb = getattr(self.view, "keyboard", None)
         if kb is not None:
             kb.guest_layout = self.settings.guest_layout
+        if hasattr(self.view, "set_cursor_options"):
+            self.view.set_cursor_options(self.settings.show_local_cursor, self.settings.dot_cursor)
 
     def _apply_hotkey(self, settings: Settings) -> None:
         if hasattr(self.view, "set_release_hotkey"):

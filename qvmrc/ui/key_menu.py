@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QActionGroup
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -158,3 +158,25 @@ class SendKeyMenu(QMenu):
         if dlg.result() == QDialog.DialogCode.Accepted and dlg.combo:
             self._send(dlg.combo)
         self.dialog = None
+
+
+def cursor_actions(parent: QWidget, settings: Settings, changed: Callable[[], None]) -> list[QAction]:
+    """View menu toggles: "Show local cursor" and "Dot when the server hides its cursor"."""
+    out = []
+    for attr, text, tip in (
+            ("show_local_cursor", "Show &local cursor",
+             "Draw the pointer locally (the server's cursor shape); off: only what the guest paints"),
+            ("dot_cursor", "&Dot when the guest hides its cursor",
+             "Show a small dot instead of nothing when the server sends an empty cursor")):
+        a = QAction(parent.tr(text), parent)
+        a.setCheckable(True)
+        a.setChecked(getattr(settings, attr))
+        a.setToolTip(parent.tr(tip))
+
+        def toggled(on: bool, attr: str = attr) -> None:
+            if getattr(settings, attr) != on:
+                setattr(settings, attr, on)
+                changed()
+        a.toggled.connect(toggled)
+        out.append(a)
+    return out

@@ -41,6 +41,7 @@ from qvmrc.ui import dialogs
 from qvmrc.ui import help as help_dialogs
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget, target_for_vm, target_from_string
 from qvmrc.ui.debug_panel import ConsoleStatsSource, DebugPanel, QtLogHandler
+from qvmrc.ui.key_menu import cursor_actions
 from qvmrc.ui.logscrub import register_secret
 from qvmrc.ui.power import ACTIONS, PowerController, available, make_client
 from qvmrc.ui.settings import (
@@ -585,9 +586,17 @@ class MainWindow(QMainWindow):
         debug.setText("&Debug panel")
         debug.setShortcut(QKeySequence("Ctrl+Shift+D"))
         view.addAction(debug)
+        view.addSeparator()
+        self.cursor_actions = cursor_actions(self, self.settings, self._cursor_options_changed)
+        view.addActions(self.cursor_actions)
         help_menu = mb.addMenu("&Help")
         help_menu.addAction("&Keyboard shortcuts", lambda: help_dialogs.show_shortcuts(self))
         help_menu.addAction("&About QVMRC", self._about)
+
+    def _cursor_options_changed(self) -> None:
+        self.save_settings()
+        for tab in self.tabs_by_key.values():
+            tab.apply_settings(self.settings)
 
     def set_sidebar_visible(self, on: bool) -> None:
         self.sidebar.setVisible(on)
