@@ -217,3 +217,56 @@ def test_with_shift_in_the_combination_the_keysym_is_the_shifted_symbol():
     assert keycombos.parse("Shift+h")[1] == ((0xFFE1, 0x2A), (ord("H"), 0x23))
     assert keycombos.parse("Shift+1")[1][1] == (ord("!"), 0x02)
     assert keycombos.parse("Ctrl+c")[1][1] == (ord("c"), 0x2E)
+
+
+# ------------------------------------------------------------------ Right Ctrl release hotkey
+
+
+def _rctrl(release: bool = False):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    etype = QEvent.Type.KeyRelease if release else QEvent.Type.KeyPress
+    return QKeyEvent(etype, Qt.Key.Key_Control.value, Qt.KeyboardModifier.NoModifier, 97 + 8, 0xFFE4, 0, "",
+                     False, 1)
+
+
+def _key(key: Qt.Key, text: str, evdev: int, release: bool = False):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    etype = QEvent.Type.KeyRelease if release else QEvent.Type.KeyPress
+    return QKeyEvent(etype, key.value, Qt.KeyboardModifier.NoModifier, evdev + 8, 0, 0, text, False, 1)
+
+
+def test_right_ctrl_tapped_alone_releases_and_never_reaches_the_guest(handler, qtbot):
+    handler.set_release_hotkey("Right Ctrl")
+    assert handler.hotkey_text == "Right Ctrl"
+    with qtbot.waitSignal(handler.hotkeyPressed, timeout=1000):
+        handler.key_press(_rctrl())
+        handler.key_release(_rctrl(release=True))
+    assert handler.session.calls == []
+
+
+def test_right_ctrl_with_another_key_is_no_release_and_left_ctrl_still_reaches_the_guest(handler):
+    handler.set_release_hotkey("Right Ctrl")
+    fired: list[bool] = []
+    handler.hotkeyPressed.connect(lambda: fired.append(True))
+    handler.key_press(_rctrl())
+    handler.key_press(_key(Qt.Key.Key_C, "c", 46))
+    handler.key_release(_key(Qt.Key.Key_C, "c", 46, release=True))
+    handler.key_release(_rctrl(release=True))
+    handler.key_press(_key(Qt.Key.Key_Control, "", 29))
+    handler.key_press(_key(Qt.Key.Key_Alt, "", 56))
+    handler.key_release(_key(Qt.Key.Key_Alt, "", 56, release=True))
+    handler.key_release(_key(Qt.Key.Key_Control, "", 29, release=True))
+    assert fired == []  # neither Right Ctrl+C nor Ctrl+Alt release now
+    assert [c[2] for c in handler.session.calls] == [0x2E, 0x2E, 0x1D, 0x38, 0x38, 0x1D]
+
+
+def test_right_ctrl_is_offered_in_preferences_and_saved():
+    from qvmrc.ui.settings import RELEASE_HOTKEYS
+
+    assert "Right Ctrl" in RELEASE_HOTKEYS
+    s, reset = settings_from_json({"release_hotkey": "Right Ctrl"})
+    assert s.release_hotkey == "Right Ctrl" and reset == []

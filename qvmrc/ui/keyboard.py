@@ -159,6 +159,8 @@ _HOTKEY_NAMES = {
     K.Key_Meta.value: "Meta",
 }
 _HOTKEY_KEYS = {name: key for key, name in _HOTKEY_NAMES.items()}
+# Release hotkeys that are one physical key, tapped alone: name -> XT scancode.
+HOST_KEYS = {"Right Ctrl": 0xE01D}
 
 
 def parse_hotkey(text: str) -> frozenset[int]:
@@ -205,6 +207,10 @@ class KeyboardHandler(QObject):
         self.session: KeySink | None = None
         self.scancode_source = scancode_source or scancode_source_for_platform()
         self.release_hotkey: frozenset[int] = frozenset({K.Key_Control.value, K.Key_Alt.value})
+        # A single physical key as the release hotkey (VirtualBox's "host key"): its
+        # XT scancode, 0 when the hotkey is a modifier combination. It never reaches the guest.
+        self.host_key_xt = 0
+        self._host_down = False
         self._pressed: dict[tuple[Any, ...], _Sent] = {}
         self._hotkey_held: set[int] = set()
         self._hotkey_spoiled = False
@@ -223,12 +229,17 @@ class KeyboardHandler(QObject):
 
     def set_release_hotkey(self, text: str) -> None:
         """Change the release hotkey ("Ctrl+Alt", see RELEASE_HOTKEYS); ValueError if invalid."""
-        self.release_hotkey = parse_hotkey(text)
+        if text in HOST_KEYS:
+            self.host_key_xt, self.release_hotkey = HOST_KEYS[text], frozenset()
+        else:
+            self.release_hotkey, self.host_key_xt = parse_hotkey(text), 0
         self._hotkey_held.clear()
-        self._hotkey_spoiled = self._hotkey_armed = False
+        self._hotkey_spoiled = self._hotkey_armed = self._host_down = False
 
     @property
     def hotkey_text(self) -> str:
+        if self.host_key_xt:
+            return next(name for name, xt in HOST_KEYS.items() if xt == self.host_key_xt)
         order = [K.Key_Control.value, K.Key_Alt.value, K.Key_Shift.value, K.Key_Meta.value]
         return "+".join(_HOTKEY_NAMES[k] for k in order if k in self.release_hotkey)
 
@@ -295,6 +306,8 @@ class KeyboardHandler(QObject):
         kid = self._key_id(event)
         if self.scancode_source is ScancodeSource.WINDOWS and self._windows_altgr(event, kid):
             return
+        if self.host_key_xt and self._host_key_press(event):
+            return
         self._hotkey_on_press(key)
         held = self._pressed.get(kid)
         if held is not None:
@@ -324,6 +337,8 @@ class KeyboardHandler(QObject):
         if event.isAutoRepeat():
             return
         kid = self._key_id(event)
+        if self.host_key_xt and self._host_key_release(event):
+            return
         if kid in self._fake_ctrl:
             self._fake_ctrl.discard(kid)
         sent = self._pressed.pop(kid, None)
@@ -343,6 +358,7 @@ class KeyboardHandler(QObject):
         kid: tuple[Any, ...] = (kind, native) if native else ("system", keysym)
         if down:
             self._hotkey_on_press(-1)  # any other key spoils the release hotkey
+            self._hotkey_spoiled |= self._host_down
             held = self._pressed.get(kid)
             if held is None:
                 held = self._pressed[kid] = _Sent(keysym, xt, self._by_scancode() and xt != 0)
@@ -369,8 +385,33 @@ class KeyboardHandler(QObject):
         self._hotkey_held.clear()
         self._hotkey_spoiled = False
         self._hotkey_armed = False
+        self._host_down = False
 
     # ------------------------------------------------------------ hotkey
+
+    def _is_host_key(self, event: QKeyEvent) -> bool:
+        xt = xt_scancode(self.scancode_source, event.nativeScanCode(), event.nativeVirtualKey(), event.key())
+        return xt == self.host_key_xt
+
+    def _host_key_press(self, event: QKeyEvent) -> bool:
+        """Host-key mode: True when ``event`` is the host key (kept from the guest)."""
+        if not self._is_host_key(event):
+            if self._host_down:
+                self._hotkey_spoiled = True  # host key + another key is not a tap
+            return False
+        if not event.isAutoRepeat() and not self._host_down:
+            self._host_down = True
+            self._hotkey_spoiled = False
+        return True
+
+    def _host_key_release(self, event: QKeyEvent) -> bool:
+        if not self._is_host_key(event):
+            return False
+        fire = self._host_down and not self._hotkey_spoiled
+        self._host_down = self._hotkey_spoiled = False
+        if fire:
+            self.hotkeyPressed.emit()
+        return True
 
     def _hotkey_on_press(self, key: int) -> None:
         if key in self.release_hotkey:

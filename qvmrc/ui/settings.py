@@ -39,7 +39,7 @@ THEMES = ("light", "dark")
 SECRET_FALLBACKS = ("", "session", "file")
 KEYRING_PROBE_SECONDS = 3.0
 #: Release hotkeys offered in Preferences: modifiers only, so the VM never misses a key.
-RELEASE_HOTKEYS = ("Ctrl+Alt", "Ctrl+Alt+Shift", "Ctrl+Shift", "Ctrl+Meta")
+RELEASE_HOTKEYS = ("Ctrl+Alt", "Ctrl+Alt+Shift", "Ctrl+Shift", "Ctrl+Meta", "Right Ctrl")
 
 
 def config_dir() -> Path:
