@@ -58,17 +58,15 @@ for _n, _xt in enumerate(_F_XT, start=1):
 
 # Keys of a US keyboard named by what they type unshifted.
 _US_KEYS = {
-    **dict(zip("1234567890-=", range(0x02, 0x0E))),
-    **dict(zip("qwertyuiop[]", range(0x10, 0x1C))),
-    **dict(zip("asdfghjkl;'`", range(0x1E, 0x2A))),
+    **dict(zip("1234567890-=", range(0x02, 0x0E), strict=True)),
+    **dict(zip("qwertyuiop[]", range(0x10, 0x1C), strict=True)),
+    **dict(zip("asdfghjkl;'`", range(0x1E, 0x2A), strict=True)),
     "\\": 0x2B,
-    **dict(zip("zxcvbnm,./", range(0x2C, 0x36))),
+    **dict(zip("zxcvbnm,./", range(0x2C, 0x36), strict=True)),
 }
 
 _US_SHIFTED = {ord(a): ord(b) for a, b in zip("1234567890-=qwertyuiop[]asdfghjkl;'`\\zxcvbnm,./",
-                                               '!@#$%^&*()_+QWERTYUIOP{}ASDFGHJKL:"~|ZXCVBNM<>?')}
-
-MODIFIERS = frozenset({"Ctrl", "RCtrl", "Shift", "RShift", "Alt", "AltGr", "Win", "RWin"})
+                                               '!@#$%^&*()_+QWERTYUIOP{}ASDFGHJKL:"~|ZXCVBNM<>?', strict=True)}
 
 
 class BadCombo(ValueError):

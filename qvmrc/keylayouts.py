@@ -69,7 +69,7 @@ def _layout(name: str, label: str, base: str, shift: str, altgr: str = "", dead:
     best: dict[str, tuple[int, tuple[Stroke, ...]]] = {" ": (0, ((XT_SPACE, 0),))}
     for chars, mods in levels:
         assert len(chars) == len(KEYS), (name, mods, len(chars))
-        for code, ch in zip(KEYS, chars):
+        for code, ch in zip(KEYS, chars, strict=True):
             if ch == _NONE:
                 continue
             is_dead = ch in dead and not mods & ALTGR
