@@ -187,9 +187,11 @@ def test_local_cursor_off_hides_the_pointer_over_the_console(qtbot):
     assert v.cursor().shape() == Qt.CursorShape.BitmapCursor
 
 
-def test_an_empty_server_cursor_shows_a_dot_unless_turned_off(qtbot):
+def test_an_empty_server_cursor_shows_a_dot_when_asked(qtbot):
     v = make_view(qtbot, True)
     v.cursor_changed(_shape(empty=True))
+    assert v.cursor().shape() == Qt.CursorShape.BlankCursor  # off by default, as in noVNC
+    v.set_cursor_options(True, True)
     dot = v.cursor()
     assert dot.shape() == Qt.CursorShape.BitmapCursor and dot.pixmap().width() == 5
     v.set_cursor_options(True, False)
@@ -204,11 +206,11 @@ def test_the_view_menu_toggles_change_and_save_the_setting(qtbot, qapp):
     settings = Settings()
     changed: list[bool] = []
     local, dot = cursor_actions(w, settings, lambda: changed.append(True))
-    assert local.isChecked() and dot.isChecked()
+    assert local.isChecked() and not dot.isChecked()
     local.setChecked(False)
     assert settings.show_local_cursor is False and changed == [True]
-    dot.setChecked(False)
-    assert settings.dot_cursor is False and changed == [True, True]
+    dot.setChecked(True)
+    assert settings.dot_cursor is True and changed == [True, True]
 
 
 def test_with_shift_in_the_combination_the_keysym_is_the_shifted_symbol():

@@ -162,7 +162,7 @@ class ConsoleView(QWidget):
         self._cursor_image: QImage | None = None
         self._cursor_key: tuple[Any, ...] | None = None
         self.show_local_cursor = True  # off: no local pointer (only what the guest paints)
-        self.dot_cursor = True  # a dot when the server's cursor is empty (noVNC's "show dot")
+        self.dot_cursor = False  # a dot when the server's cursor is empty (noVNC's "show dot")
         self._mode_text = ""
 
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)

@@ -109,7 +109,7 @@ class Settings:
     custom_keys: list[str] = field(default_factory=list)  # the user's own "Send key" combinations
     guest_layout: str = "us"  # the guests' keyboard layout, for "Type clipboard"
     show_local_cursor: bool = True
-    dot_cursor: bool = True  # a dot when the server hides its cursor (noVNC's "show dot")
+    dot_cursor: bool = False  # a dot when the server hides its cursor (noVNC's "show dot", off there too)
 
     def encodings(self) -> tuple[str, ...]:
         """The encoding list a session offers: the preferred one first, then our default order."""
