@@ -320,7 +320,7 @@ def test_send_keys_use_scancodes_when_the_server_supports_them(handler):
 
 
 def test_unknown_send_key_name_is_refused(handler):
-    with pytest.raises(ValueError, match="unknown key combination"):
+    with pytest.raises(ValueError, match="unknown key .Nope."):
         handler.send_keys("Ctrl+Alt+Nope")
 
 

@@ -49,6 +49,7 @@ _ALPHA = np.uint32(0xFF000000)
 _HANDLED_PSEUDO = frozenset((
     numbers.DESKTOP_SIZE, numbers.EXTENDED_DESKTOP_SIZE, numbers.LAST_RECT, numbers.DESKTOP_NAME,
     numbers.QEMU_EXTENDED_KEY_EVENT, numbers.QEMU_POINTER_MOTION_CHANGE,
+    numbers.EXTENDED_MOUSE_BUTTONS,
 ))
 # Work per receive_data call: at most this many messages (or update
 # rectangles that produced events) and this many events before the caller
@@ -175,6 +176,7 @@ class RFBClient:
         self._held_damage = 0  # damage rectangles in events not yet taken
 
         self.extended_key_events = False
+        self.extended_mouse_buttons = False  # the server acknowledged ExtendedMouseButtons
         #: True once the server's clipboard caps arrived, False once it is known to
         #: have none (Latin-1 cut text), None until then.
         self.extended_clipboard: bool | None = None if extended_clipboard else False
@@ -626,7 +628,7 @@ class RFBClient:
         encs += [
             numbers.EXTENDED_DESKTOP_SIZE, numbers.DESKTOP_SIZE, numbers.LAST_RECT,
             numbers.CURSOR, numbers.DESKTOP_NAME, numbers.QEMU_EXTENDED_KEY_EVENT,
-            numbers.QEMU_POINTER_MOTION_CHANGE,
+            numbers.QEMU_POINTER_MOTION_CHANGE, numbers.EXTENDED_MOUSE_BUTTONS,
         ]
         if self._want_ext_clipboard:
             encs.append(extclipboard.PSEUDO_ENCODING)
@@ -879,6 +881,9 @@ class RFBClient:
                 self.extended_key_events = True
                 self._events.append(ev.ExtendedKeyEventsEnabled())
             return True
+        if enc == numbers.EXTENDED_MOUSE_BUTTONS:
+            self.extended_mouse_buttons = True
+            return True
         if enc == numbers.QEMU_POINTER_MOTION_CHANGE:
             absolute = x != 0
             if absolute != self.pointer_absolute or not self.pointer_mode_known:
@@ -940,10 +945,15 @@ class RFBClient:
         return messages.key_event(down, keysym)
 
     def pointer_event(self, x: int, y: int, buttons: int) -> bytes:
+        """``buttons``: bit n is button n+1; bits 7 and 8 (back, forward) reach the
+        server only where it acknowledged ExtendedMouseButtons, as noVNC does."""
+        if self.extended_mouse_buttons and buttons & 0x180:
+            return messages.extended_pointer_event(x, y, buttons)
         return messages.pointer_event(x, y, buttons)
 
     def relative_pointer_event(self, dx: int, dy: int, buttons: int) -> bytes:
-        return messages.relative_pointer_event(dx, dy, buttons)
+        centre = messages.RELATIVE_POINTER_CENTRE
+        return self.pointer_event(centre + dx, centre + dy, buttons)
 
     def set_desktop_size(self, width: int, height: int) -> bytes:
         """SetDesktopSize for one screen, or nothing when the server cannot take it."""

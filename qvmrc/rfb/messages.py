@@ -18,6 +18,7 @@ QEMU_CLIENT_MESSAGE = 255
 _FBUR = struct.Struct(">BBHHHH")
 _KEY = struct.Struct(">BBxxI")
 _POINTER = struct.Struct(">BBHH")
+_EXT_POINTER = struct.Struct(">BBHHB")
 _QEMU_KEY = struct.Struct(">BBHII")
 
 # QEMU's relative pointer motion is sent offset by this (0 motion = 0x7FFF).
@@ -43,7 +44,16 @@ def key_event(down: bool, keysym: int) -> bytes:
 
 
 def pointer_event(x: int, y: int, buttons: int) -> bytes:
-    return _POINTER.pack(POINTER_EVENT, buttons & 0xFF, max(0, min(0xFFFF, x)), max(0, min(0xFFFF, y)))
+    """Buttons 1-7 (bits 0-6). Bit 7 stays 0: with ExtendedMouseButtons it is the
+    marker of the 7-byte form, so a server could misread it as one."""
+    return _POINTER.pack(POINTER_EVENT, buttons & 0x7F, max(0, min(0xFFFF, x)), max(0, min(0xFFFF, y)))
+
+
+def extended_pointer_event(x: int, y: int, buttons: int) -> bytes:
+    """ExtendedMouseButtons: marker bit 7 set, then a byte with buttons 8 and 9
+    (``buttons`` bits 7 and 8: back, forward). Only after the server acknowledged it."""
+    return _EXT_POINTER.pack(POINTER_EVENT, (buttons & 0x7F) | 0x80, max(0, min(0xFFFF, x)),
+                             max(0, min(0xFFFF, y)), (buttons >> 7) & 0x03)
 
 
 def relative_pointer_event(dx: int, dy: int, buttons: int) -> bytes:

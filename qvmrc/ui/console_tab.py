@@ -61,6 +61,7 @@ from qvmrc.session import (
 )
 from qvmrc.ui import dialogs
 from qvmrc.ui.clipboard import ClipboardSync
+from qvmrc.ui.key_menu import SendKeyMenu
 from qvmrc.ui.logscrub import register_secret
 from qvmrc.ui.power import ACTIONS, PowerController, available
 from qvmrc.ui.quality_menu import Quality, QualityMenu
@@ -312,6 +313,7 @@ class ConsoleTab(QWidget):
         self.view.scale_mode = settings.scale_mode
         self.view.smooth = settings.smooth_scaling
         self._apply_hotkey(settings)
+        self._apply_keys()
         self.bridge = SessionBridge(self, lambda: self.session)
         self.resizer = RemoteResizer(self.view, lambda: self.session, self)
         self.clipboard = ClipboardSync(enabled=settings.clipboard_sync and target.trusted, parent=self)
@@ -381,11 +383,10 @@ class ConsoleTab(QWidget):
         self.keys_button.setText("Send key")
         self.keys_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.keys_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        keys_menu = QMenu(self.keys_button)
-        for combo in SEND_KEYS:
-            a = keys_menu.addAction(combo)
-            a.triggered.connect(lambda _=False, c=combo: self.send_keys(c))
-        self.keys_button.setMenu(keys_menu)
+        self.keys_menu = SendKeyMenu(self.settings, self.send_keys, self.keys_button)
+        self.keys_menu.settingsEdited.connect(self.settingsChanged.emit)
+        self.keys_menu.layoutChanged.connect(self._apply_keys)
+        self.keys_button.setMenu(self.keys_menu)
         tb.addWidget(self.keys_button)
         self.type_action = tb.addAction("Type clipboard")
         self.type_action.setToolTip("Type the local clipboard's text as key presses (for BIOS and installers)")
@@ -939,6 +940,15 @@ class ConsoleTab(QWidget):
         self.settings = settings
         self.clipboard.set_enabled(settings.clipboard_sync and self.target.trusted)
         self._apply_hotkey(settings)
+        self._apply_keys()
+
+    def _apply_keys(self, *_: object) -> None:
+        """Guest layout and cursor choices from Settings onto the view."""
+        kb = getattr(self.view, "keyboard", None)
+        if kb is not None:
+            kb.guest_layout = self.settings.guest_layout
+        if hasattr(self.view, "set_cursor_options"):
+            self.view.set_cursor_options(self.settings.show_local_cursor, self.settings.dot_cursor)
 
     def _apply_hotkey(self, settings: Settings) -> None:
         if hasattr(self.view, "set_release_hotkey"):

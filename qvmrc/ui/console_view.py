@@ -162,6 +162,8 @@ class ConsoleView(QWidget):
         self._cursor_shape: CursorShape | None = None
         self._cursor_image: QImage | None = None
         self._cursor_key: tuple[Any, ...] | None = None
+        self.show_local_cursor = True  # off: no local pointer (only what the guest paints)
+        self.dot_cursor = False  # a dot when the server's cursor is empty (noVNC's "show dot")
         self._mode_text = ""
 
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -479,13 +481,10 @@ class ConsoleView(QWidget):
             self.setCursor(Qt.CursorShape.BlankCursor if self._locked else Qt.CursorShape.ArrowCursor)
             return
         shape = self._cursor_shape
-        if shape is None:
+        if shape is None or self._cursor_image is None or not self.show_local_cursor:
             self._cursor_key = None
-            self.setCursor(_dot_cursor())
-            return
-        if self._cursor_image is None:
-            self._cursor_key = None
-            self.setCursor(Qt.CursorShape.BlankCursor)
+            dot = self.show_local_cursor and (shape is None or self.dot_cursor)
+            self.setCursor(_dot_cursor() if dot else QCursor(Qt.CursorShape.BlankCursor))
             return
         sx, sy = pt.relative_scale(self._mode, (self.width(), self.height()), self._fb_size(),
                                    self.devicePixelRatioF())
@@ -507,6 +506,11 @@ class ConsoleView(QWidget):
         hx = min(round(shape.hotspot_x * pw / shape.width / dpr), max(0, math.ceil(pw / dpr) - 1))
         hy = min(round(shape.hotspot_y * ph / shape.height / dpr), max(0, math.ceil(ph / dpr) - 1))
         self.setCursor(QCursor(pm, hx, hy))
+
+    def set_cursor_options(self, show_local: bool, dot: bool) -> None:
+        """The local pointer on/off, and a dot instead of nothing when the server hides its cursor."""
+        self.show_local_cursor, self.dot_cursor = show_local, dot
+        self._apply_cursor()
 
     # ================================================================ grab
 

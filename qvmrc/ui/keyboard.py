@@ -27,6 +27,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 
+from qvmrc import keycombos, keylayouts
 from qvmrc.rfb.keysyms import char_to_keysym, text_to_key_events
 from qvmrc.ui import keytables as kt
 
@@ -148,16 +149,9 @@ class _Sent:
     by_scancode: bool
 
 
-# Named combos for the "Send key" menu: (keysym, xt) pressed in order, released in reverse.
-_CTRL = (kt.XK_Control_L, kt.XT_CONTROL_L)
-_ALT = (kt.XK_Alt_L, kt.XT_ALT_L)
+# The "Send key" menu's built-in combos: (keysym, xt) pressed in order, released in reverse.
 SEND_KEY_COMBOS: dict[str, tuple[tuple[int, int], ...]] = {
-    "Ctrl+Alt+Del": (_CTRL, _ALT, (kt.XK_Delete, kt.XT_DELETE)),
-    "Ctrl+Alt+Backspace": (_CTRL, _ALT, (kt.XK_BackSpace, kt.XT_BACKSPACE)),
-    **{f"Ctrl+Alt+F{n}": (_CTRL, _ALT, (kt.F(n), kt.XT_F[n])) for n in range(1, 13)},
-    "PrintScreen": ((kt.XK_Print, kt.XT_PRINT),),
-    "SysRq": (_ALT, (kt.XK_Print, kt.XT_PRINT)),
-}
+    name: keycombos.keys_for(name) for name in keycombos.BUILTIN}
 SEND_KEY_NAMES: tuple[str, ...] = tuple(SEND_KEY_COMBOS)
 
 _HOTKEY_NAMES = {
@@ -165,6 +159,8 @@ _HOTKEY_NAMES = {
     K.Key_Meta.value: "Meta",
 }
 _HOTKEY_KEYS = {name: key for key, name in _HOTKEY_NAMES.items()}
+# Release hotkeys that are one physical key, tapped alone: name -> XT scancode.
+HOST_KEYS = {"Right Ctrl": 0xE01D}
 
 
 def parse_hotkey(text: str) -> frozenset[int]:
@@ -211,11 +207,17 @@ class KeyboardHandler(QObject):
         self.session: KeySink | None = None
         self.scancode_source = scancode_source or scancode_source_for_platform()
         self.release_hotkey: frozenset[int] = frozenset({K.Key_Control.value, K.Key_Alt.value})
+        # A single physical key as the release hotkey (VirtualBox's "host key"): its
+        # XT scancode, 0 when the hotkey is a modifier combination. It never reaches the guest.
+        self.host_key_xt = 0
+        self._host_down = False
         self._pressed: dict[tuple[Any, ...], _Sent] = {}
         self._hotkey_held: set[int] = set()
         self._hotkey_spoiled = False
         self._hotkey_armed = False
-        self._typing: deque[tuple[int, bool]] = deque()
+        # "Type clipboard": (keysym, xt scancode or 0, down), one per timer tick.
+        self._typing: deque[tuple[int, int, bool]] = deque()
+        self.guest_layout = "us"  # a keylayouts.LAYOUTS name: how the guest maps scancodes
         # Windows AltGr: the last left Ctrl press (id, timestamp), fake Ctrls let go.
         self._last_lctrl: tuple[tuple[Any, ...], int] | None = None
         self._fake_ctrl: set[tuple[Any, ...]] = set()
@@ -227,12 +229,17 @@ class KeyboardHandler(QObject):
 
     def set_release_hotkey(self, text: str) -> None:
         """Change the release hotkey ("Ctrl+Alt", see RELEASE_HOTKEYS); ValueError if invalid."""
-        self.release_hotkey = parse_hotkey(text)
+        if text in HOST_KEYS:
+            self.host_key_xt, self.release_hotkey = HOST_KEYS[text], frozenset()
+        else:
+            self.release_hotkey, self.host_key_xt = parse_hotkey(text), 0
         self._hotkey_held.clear()
-        self._hotkey_spoiled = self._hotkey_armed = False
+        self._hotkey_spoiled = self._hotkey_armed = self._host_down = False
 
     @property
     def hotkey_text(self) -> str:
+        if self.host_key_xt:
+            return next(name for name, xt in HOST_KEYS.items() if xt == self.host_key_xt)
         order = [K.Key_Control.value, K.Key_Alt.value, K.Key_Shift.value, K.Key_Meta.value]
         return "+".join(_HOTKEY_NAMES[k] for k in order if k in self.release_hotkey)
 
@@ -299,6 +306,8 @@ class KeyboardHandler(QObject):
         kid = self._key_id(event)
         if self.scancode_source is ScancodeSource.WINDOWS and self._windows_altgr(event, kid):
             return
+        if self.host_key_xt and self._host_key_press(event):
+            return
         self._hotkey_on_press(key)
         held = self._pressed.get(kid)
         if held is not None:
@@ -328,6 +337,8 @@ class KeyboardHandler(QObject):
         if event.isAutoRepeat():
             return
         kid = self._key_id(event)
+        if self.host_key_xt and self._host_key_release(event):
+            return
         if kid in self._fake_ctrl:
             self._fake_ctrl.discard(kid)
         sent = self._pressed.pop(kid, None)
@@ -347,6 +358,7 @@ class KeyboardHandler(QObject):
         kid: tuple[Any, ...] = (kind, native) if native else ("system", keysym)
         if down:
             self._hotkey_on_press(-1)  # any other key spoils the release hotkey
+            self._hotkey_spoiled |= self._host_down
             held = self._pressed.get(kid)
             if held is None:
                 held = self._pressed[kid] = _Sent(keysym, xt, self._by_scancode() and xt != 0)
@@ -373,8 +385,33 @@ class KeyboardHandler(QObject):
         self._hotkey_held.clear()
         self._hotkey_spoiled = False
         self._hotkey_armed = False
+        self._host_down = False
 
     # ------------------------------------------------------------ hotkey
+
+    def _is_host_key(self, event: QKeyEvent) -> bool:
+        xt = xt_scancode(self.scancode_source, event.nativeScanCode(), event.nativeVirtualKey(), event.key())
+        return xt == self.host_key_xt
+
+    def _host_key_press(self, event: QKeyEvent) -> bool:
+        """Host-key mode: True when ``event`` is the host key (kept from the guest)."""
+        if not self._is_host_key(event):
+            if self._host_down:
+                self._hotkey_spoiled = True  # host key + another key is not a tap
+            return False
+        if not event.isAutoRepeat() and not self._host_down:
+            self._host_down = True
+            self._hotkey_spoiled = False
+        return True
+
+    def _host_key_release(self, event: QKeyEvent) -> bool:
+        if not self._is_host_key(event):
+            return False
+        fire = self._host_down and not self._hotkey_spoiled
+        self._host_down = self._hotkey_spoiled = False
+        if fire:
+            self.hotkeyPressed.emit()
+        return True
 
     def _hotkey_on_press(self, key: int) -> None:
         if key in self.release_hotkey:
@@ -401,11 +438,9 @@ class KeyboardHandler(QObject):
     # ------------------------------------------------------------ send keys / type
 
     def send_keys(self, combo: str) -> None:
-        """Press and release a named combo (SEND_KEY_NAMES), e.g. "Ctrl+Alt+Del"."""
-        try:
-            keys = SEND_KEY_COMBOS[combo]
-        except KeyError:
-            raise ValueError(f"unknown key combination {combo!r}") from None
+        """Press and release a built-in combo (SEND_KEY_NAMES) or any combination
+        keycombos.parse accepts ("Ctrl+Alt+F2", "Win+R"); BadCombo if it is none."""
+        keys = SEND_KEY_COMBOS.get(combo) or keycombos.keys_for(combo)
         by_scancode = self._by_scancode()
         sent = [_Sent(sym, xt, by_scancode) for sym, xt in keys]
         for s in sent:
@@ -422,6 +457,10 @@ class KeyboardHandler(QObject):
 
         Above TYPE_CONFIRM_THRESHOLD characters ``confirm(length)`` is asked
         first (when given); above TYPE_TEXT_LIMIT it raises TextTooLong.
+
+        With QEMU's extended key events the text goes as physical keys mapped
+        through the guest's layout (``guest_layout``; keylayouts.CannotType
+        names characters it has no key for); otherwise as keysyms.
         """
         text = clean_text_for_typing(text)
         if len(text) > TYPE_TEXT_LIMIT:
@@ -429,13 +468,22 @@ class KeyboardHandler(QObject):
                               f"{TYPE_TEXT_LIMIT} QVMRC types")
         if not text or self.session is None:
             return False
+        events = self.typing_events(text)
         if len(text) > TYPE_CONFIRM_THRESHOLD and confirm is not None and not confirm(len(text)):
             return False
         self.release_all()  # held modifiers would change what the guest types
-        self._typing.extend(text_to_key_events(text))
+        self._typing.extend(events)
         if not self._type_timer.isActive():
             self._type_timer.start()
         return True
+
+    def typing_events(self, text: str) -> list[tuple[int, int, bool]]:
+        """(keysym, xt, down) for ``text``: scancodes through the guest layout when
+        the server takes them, else keysyms (xt 0). Raises CannotType."""
+        if self._by_scancode():
+            layout = keylayouts.LAYOUTS.get(self.guest_layout, keylayouts.US)
+            return keylayouts.key_events(text, layout)
+        return [(sym, 0, down) for sym, down in text_to_key_events(text)]
 
     def cancel_typing(self) -> None:
         """Stop typing; a key left down (or Shift) is released."""
@@ -443,16 +491,15 @@ class KeyboardHandler(QObject):
         self._typing.clear()
         self._type_timer.stop()
         # A release still pending whose press was already sent: send it now.
-        pressed_later: set[int] = set()
-        owed: list[int] = []
-        for sym, down in pending:
+        pressed_later: set[tuple[int, int]] = set()
+        owed: list[tuple[int, int]] = []
+        for sym, xt, down in pending:
             if down:
-                pressed_later.add(sym)
-            elif sym not in pressed_later and sym not in owed:
-                owed.append(sym)
-        if self.session is not None:
-            for sym in owed:
-                self.session.key_event(sym, False)
+                pressed_later.add((sym, xt))
+            elif (sym, xt) not in pressed_later and (sym, xt) not in owed:
+                owed.append((sym, xt))
+        for sym, xt in owed:
+            self._emit(_Sent(sym, xt, bool(xt)), False)
         self.typingFinished.emit()
 
     def _type_tick(self) -> None:
@@ -461,8 +508,8 @@ class KeyboardHandler(QObject):
             self._type_timer.stop()
             self.typingFinished.emit()
             return
-        sym, down = self._typing.popleft()
-        self.session.key_event(sym, down)
+        sym, xt, down = self._typing.popleft()
+        self._emit(_Sent(sym, xt, bool(xt)), down)
         if not self._typing:
             self._type_timer.stop()
             self.typingFinished.emit()

@@ -52,6 +52,7 @@ from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget, target_for_vm, targe
 from qvmrc.ui.debug_panel import ConsoleStatsSource, DebugPanel, QtLogHandler
 from qvmrc.ui.fullscreen_bar import FullscreenBar
 from qvmrc.ui.inventory import hide, merge_listing
+from qvmrc.ui.key_menu import cursor_actions
 from qvmrc.ui.logscrub import register_secret
 from qvmrc.ui.power import ACTIONS, PowerController, available, make_client
 from qvmrc.ui.recents import ConnectRequest, remember, request_resolver
@@ -630,6 +631,9 @@ class MainWindow(QMainWindow):
         debug.setText("&Debug panel")
         debug.setShortcut(QKeySequence("Ctrl+Shift+D"))
         view.addAction(debug)
+        view.addSeparator()
+        self.cursor_actions = cursor_actions(self, self.settings, self._cursor_options_changed)
+        view.addActions(self.cursor_actions)
         help_menu = mb.addMenu("&Help")
         help_menu.addAction("&Keyboard shortcuts", lambda: help_dialogs.show_shortcuts(self))
         help_menu.addAction("&About QVMRC", self._about)
@@ -667,6 +671,10 @@ class MainWindow(QMainWindow):
         self.hide()
         handle.setScreen(screen)
         self.move(screen.availableGeometry().topLeft())
+    def _cursor_options_changed(self) -> None:
+        self.save_settings()
+        for tab in self.tabs_by_key.values():
+            tab.apply_settings(self.settings)
 
     def set_sidebar_visible(self, on: bool) -> None:
         self.sidebar.setVisible(on)

@@ -27,6 +27,8 @@ WHEEL_UP = 8
 WHEEL_DOWN = 16
 WHEEL_LEFT = 32
 WHEEL_RIGHT = 64
+BUTTON_BACK = 128     # button 8
+BUTTON_FORWARD = 256  # button 9: both need the server's ExtendedMouseButtons
 
 WHEEL_STEP = 120  # QWheelEvent.angleDelta units per notch
 
@@ -34,6 +36,8 @@ _QT_BUTTONS = (
     (Qt.MouseButton.LeftButton, BUTTON_LEFT),
     (Qt.MouseButton.MiddleButton, BUTTON_MIDDLE),
     (Qt.MouseButton.RightButton, BUTTON_RIGHT),
+    (Qt.MouseButton.BackButton, BUTTON_BACK),
+    (Qt.MouseButton.ForwardButton, BUTTON_FORWARD),
 )
 
 Rect = tuple[float, float, float, float]
@@ -50,7 +54,7 @@ def _xy(obj: Any) -> tuple[float, float]:
 
 
 def button_mask(buttons: Qt.MouseButton) -> int:
-    """RFB mask for a set of Qt buttons (left, middle, right; others have no bit)."""
+    """RFB mask for a set of Qt buttons (left, middle, right, back, forward; others have no bit)."""
     mask = 0
     for qt_button, bit in _QT_BUTTONS:
         if buttons & qt_button:

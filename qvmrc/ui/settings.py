@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from qvmrc.errors import InvalidTarget
+from qvmrc.keycombos import canonical as canonical_combo
+from qvmrc.keylayouts import LAYOUTS
 from qvmrc.redact import redact_url
 from qvmrc.rfb.encodings.numbers import DEFAULT_ENCODINGS, PIXEL_ENCODINGS
 
@@ -38,7 +40,7 @@ THEMES = ("light", "dark")
 SECRET_FALLBACKS = ("", "session", "file")
 KEYRING_PROBE_SECONDS = 3.0
 #: Release hotkeys offered in Preferences: modifiers only, so the VM never misses a key.
-RELEASE_HOTKEYS = ("Ctrl+Alt", "Ctrl+Alt+Shift", "Ctrl+Shift", "Ctrl+Meta")
+RELEASE_HOTKEYS = ("Ctrl+Alt", "Ctrl+Alt+Shift", "Ctrl+Shift", "Ctrl+Meta", "Right Ctrl")
 
 
 def config_dir() -> Path:
@@ -134,6 +136,11 @@ class Settings:
     recent_isos: list[str] = field(default_factory=list)
     # Consoles opened with File › Connect to…, newest first (File › Recent).
     recent_targets: list[RecentTarget] = field(default_factory=list)
+    # Keys and pointer (qvmrc.keycombos, qvmrc.keylayouts)
+    custom_keys: list[str] = field(default_factory=list)  # the user's own "Send key" combinations
+    guest_layout: str = "us"  # the guests' keyboard layout, for "Type clipboard"
+    show_local_cursor: bool = True
+    dot_cursor: bool = False  # a dot when the server hides its cursor (noVNC's "show dot", off there too)
 
     def encodings(self) -> tuple[str, ...]:
         """The encoding list a session offers: the preferred one first, then our default order."""
@@ -216,6 +223,10 @@ _CHECKS: dict[str, Any] = {
     "secret_storage": lambda v: v if v in SECRET_FALLBACKS else _bad(),
     "recent_isos": lambda v: _text_list(v, 10, 4096),
     "recent_targets": lambda v: _recent_targets(v),
+    "custom_keys": lambda v: _custom_keys(v),
+    "guest_layout": lambda v: v if v in LAYOUTS else _bad(),
+    "show_local_cursor": lambda v: v if isinstance(v, bool) else _bad(),
+    "dot_cursor": lambda v: v if isinstance(v, bool) else _bad(),
 }
 
 
@@ -255,6 +266,21 @@ def _pins(v: Any) -> dict[str, str]:
 
 def _bad() -> Any:
     raise ValueError("bad value")
+
+
+MAX_CUSTOM_KEYS = 30
+
+
+def _custom_keys(value: Any) -> list[str]:
+    """The saved combinations, canonical and each once; any that does not parse resets the list."""
+    if not isinstance(value, list) or len(value) > MAX_CUSTOM_KEYS:
+        raise ValueError("not a list of key combinations")
+    out: list[str] = []
+    for item in value:
+        name = canonical_combo(item)  # BadCombo is a ValueError
+        if name not in out:
+            out.append(name)
+    return out
 
 
 def _parse_control_plane(raw: Any) -> ControlPlane:

@@ -22,6 +22,7 @@ DESKTOP_NAME = -307
 EXTENDED_DESKTOP_SIZE = -308
 FENCE = -312
 CONTINUOUS_UPDATES = -313
+EXTENDED_MOUSE_BUTTONS = -316  # buttons 8 and 9 (back, forward) in a 7-byte PointerEvent
 
 NAMES = {
     RAW: "raw", COPYRECT: "copyrect", RRE: "rre", HEXTILE: "hextile", ZLIB: "zlib",
@@ -31,7 +32,7 @@ NAMES = {
     QEMU_POINTER_MOTION_CHANGE: "QEMUPointerMotionChange",
     QEMU_EXTENDED_KEY_EVENT: "QEMUExtendedKeyEvent", DESKTOP_NAME: "DesktopName",
     EXTENDED_DESKTOP_SIZE: "ExtendedDesktopSize", FENCE: "Fence",
-    CONTINUOUS_UPDATES: "ContinuousUpdates",
+    CONTINUOUS_UPDATES: "ContinuousUpdates", EXTENDED_MOUSE_BUTTONS: "ExtendedMouseButtons",
 }
 
 # Names the user may list with --encodings, in our default preference order.
