@@ -415,7 +415,8 @@ def walk_stream(stream: bytes, pixel_format: dict | None = None,
                 pass
             elif t == 3:
                 cur.take(3)
-                cur.take(cur.u32())
+                n = cur.u32()
+                cur.take(n if n < 1 << 31 else (1 << 32) - n)  # negative: Extended Clipboard
             elif t == 150:
                 pass
             elif t == 248:

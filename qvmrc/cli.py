@@ -139,6 +139,8 @@ def build_parser(with_devserver: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--duration", type=_seconds, required=True, metavar="S")
     p.add_argument("--max-bytes", type=_size, default=2 * 1024**3, metavar="N",
                    help="stop recording when the file would grow past N bytes (K/M/G suffixes; default 2G)")
+    p.add_argument("--no-extended-clipboard", dest="extended_clipboard", action="store_false",
+                   help="do not announce Extended Clipboard, so clients without it can replay the recording")
 
     p = sub.add_parser("replay", help="decode an FBS recording as fast as possible")
     p.add_argument("recording", metavar="F.fbs")
@@ -301,6 +303,7 @@ def _options(args: argparse.Namespace, extra: dict[str, Any]) -> Any:
         encodings=args.encodings or DEFAULT_ENCODINGS, jpeg_quality=args.jpeg_quality,
         compress_level=args.compress_level, ssl=extra.get("ssl"), timeout=args.timeout,
         username=args.username, vnc_ca_file=args.vnc_ca_file, vnc_server_name=args.vnc_server_name,
+        extended_clipboard=getattr(args, "extended_clipboard", True),
     )
 
 

@@ -102,7 +102,9 @@ SPECS: list[Spec] = (
 
 def record_cmd(spec: Spec, url: str, out: Path, duration: float) -> list[str]:
     cmd = [PYTHON, "-m", "qvmrc", "record", url, "-o", str(out),
-           "--duration", str(duration), "--encodings", spec.encodings]
+           "--duration", str(duration), "--encodings", spec.encodings,
+           # vncdotool reads a negative-length (Extended Clipboard) cut text as 4 GB to come
+           "--no-extended-clipboard"]
     if spec.jpeg_quality is not None:
         cmd += ["--jpeg-quality", str(spec.jpeg_quality)]
     return cmd
