@@ -208,6 +208,8 @@ def _ssl_context(args: argparse.Namespace) -> Any:
         raise InvalidTarget("give --pin or --ca-file, not both")
     if pin or ca_file:
         return certs.context_for(pin=pin, ca_file=ca_file)
+    if args.target.lower().startswith("vnc://"):
+        return None  # plain TCP: no TLS of this kind (VeNCrypt has its own CA option)
     from qvmrc.trust import saved_tls  # what the app trusts (pins from "Trust this certificate…")
 
     return saved_tls(args.target)
@@ -264,7 +266,7 @@ async def resolve(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
     if not target.lower().startswith(("ws://", "wss://", "vnc://")):
         raise InvalidTarget(f"unsupported target {redact_url(target)[:80]!r}: use ws://, wss://, "
                             "vnc://host:port or a qvmrc:// link")
-    from qvmrc.controlplane.console import check_direct_target
+    from qvmrc.controlplane.direct import check_direct_target
 
     check_direct_target(target)
     return target, extra

@@ -30,11 +30,11 @@ from qvmrc.controlplane.client import (
     error_from_response,
 )
 from qvmrc.controlplane.deeplink import DeepLink, is_deep_link, parse_deep_link
+from qvmrc.controlplane.direct import check_direct_target
 from qvmrc.errors import ConsoleUnavailable, ControlPlaneError, InvalidTarget, MaintenanceError
 from qvmrc.redact import redact_url
 
 PREFLIGHT_HEADER = "X-Console-Preflight"
-_DIRECT_SCHEMES = ("ws", "wss", "vnc")
 # Codes after which asking the proxy would not tell the user anything better.
 _FINAL_CODES = {"unauthenticated", "permission_denied", "deadline_exceeded", "resource_exhausted"}
 
@@ -93,28 +93,6 @@ def _ws_ssl(option: SSLOption) -> ssl_module.SSLContext | None:
         ctx.verify_mode = ssl_module.CERT_NONE
         return ctx
     return None
-
-
-def check_direct_target(target: str) -> str:
-    """Check a ws://, wss:// or vnc:// TARGET before it is dialed; returns its scheme.
-
-    Raises InvalidTarget (one line, credentials redacted) for anything else,
-    including URLs ``urlsplit`` cannot take apart (``vnc://[::1``).
-    """
-    shown = redact_url(target)[:80]
-    try:
-        parts = urlsplit(target)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError as exc:
-        raise InvalidTarget(f"malformed console address {shown!r} ({exc})") from None
-    scheme = parts.scheme.lower() if "://" in target else ""
-    if scheme not in _DIRECT_SCHEMES:
-        raise InvalidTarget(
-            f"unsupported console target {shown!r}: give ws://, wss://, vnc://host:port "
-            "or a qvmrc://connect?url=...&vmId=... link")
-    if not parts.hostname:
-        raise InvalidTarget(f"the console address {shown!r} names no host")
-    return scheme
 
 
 async def resolve_target(target: str, *, token: str | None = None, password: str | None = None,
