@@ -28,6 +28,7 @@ from qvmrc.demo.server import DemoServer
 from qvmrc.errors import ConnectionClosed
 from qvmrc.transport.websocket import WebSocketTransport
 from tests.support import servers
+from tests.support.threaded import serve_in_thread  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
@@ -173,27 +174,8 @@ def test_insecure_is_refused_when_a_token_would_go_to_an_unverified_server(tmp_p
 
 @contextlib.contextmanager
 def demo_in_thread() -> Iterator[int]:
-    ready: list[int] = []
-    stop = threading.Event()
-
-    def serve() -> None:
-        async def main() -> None:
-            async with DemoServer() as demo:
-                ready.append(demo.port)
-                while not stop.is_set():
-                    await asyncio.sleep(0.05)
-
-        asyncio.run(main())
-
-    t = threading.Thread(target=serve, daemon=True)
-    t.start()
-    while not ready and t.is_alive():
-        threading.Event().wait(0.01)
-    try:
-        yield ready[0]
-    finally:
-        stop.set()
-        t.join(10)
+    with serve_in_thread(DemoServer) as demo:
+        yield demo.port
 
 
 def test_record_stops_cleanly_at_its_size_cap(tmp_path):

@@ -7,14 +7,11 @@ console and saves the control plane. Screenshots go to $QVMRC_SHOTS when set.
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import json
 import os
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -23,6 +20,7 @@ import pytest
 pytest.importorskip("PySide6")
 
 from qvmrc.controlplane.devserver import DevServer  # noqa: E402
+from tests.support.threaded import serve_in_thread  # noqa: E402
 from tests.support.xvfb import needs_xvfb, xvfb  # noqa: E402
 from tests.support.xvfb import shot as _shot  # noqa: E402
 from tests.support.xvfb import wait_for as _wait_for  # noqa: E402
@@ -39,29 +37,8 @@ def xserver():
 TITLE = "Open this console?"
 
 
-@contextmanager
-def devserver_in_thread() -> Iterator[DevServer]:
-    holder: list[DevServer] = []
-    stop = threading.Event()
-
-    def serve() -> None:
-        async def main() -> None:
-            async with DevServer(demo=True) as dev:
-                holder.append(dev)
-                while not stop.is_set():
-                    await asyncio.sleep(0.05)
-
-        asyncio.run(main())
-
-    t = threading.Thread(target=serve, daemon=True)
-    t.start()
-    while not holder and t.is_alive():
-        threading.Event().wait(0.01)
-    try:
-        yield holder[0]
-    finally:
-        stop.set()
-        t.join(10)
+def devserver_in_thread() -> contextlib.AbstractContextManager[DevServer]:
+    return serve_in_thread(lambda: DevServer(demo=True))
 
 
 def _app(display: str, link: str, tmp_path: Path, name: str) -> tuple[subprocess.Popen[bytes], Path]:

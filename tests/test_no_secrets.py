@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import logging
 import os
 import stat
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,6 +27,7 @@ from qvmrc.controlplane.devserver import DevServer
 from qvmrc.demo.server import DemoServer
 from qvmrc.redact import redact_text, redact_url
 from tests.support import servers
+from tests.support.threaded import serve_in_thread  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "tok-SECRET-a1b2c3d4"
@@ -54,54 +54,14 @@ def test_the_redactor_takes_userinfo_out_of_every_url_shape():
     assert "pw" not in text and "p@ss" not in text and "dTpw" not in text
 
 
-@contextmanager
+@contextlib.contextmanager
 def vnc_demo_in_thread(password: str) -> Iterator[int]:
-    ready: list[int] = []
-    stop = threading.Event()
-
-    def serve() -> None:
-        async def main() -> None:
-            async with DemoServer(password=password) as demo:
-                ready.append(demo.port)
-                while not stop.is_set():
-                    await asyncio.sleep(0.05)
-
-        asyncio.run(main())
-
-    t = threading.Thread(target=serve, daemon=True)
-    t.start()
-    while not ready and t.is_alive():
-        threading.Event().wait(0.01)
-    try:
-        yield ready[0]
-    finally:
-        stop.set()
-        t.join(10)
+    with serve_in_thread(lambda: DemoServer(password=password)) as demo:
+        yield demo.port
 
 
-@contextmanager
-def devserver_in_thread() -> Iterator[DevServer]:
-    holder: list[DevServer] = []
-    stop = threading.Event()
-
-    def serve() -> None:
-        async def main() -> None:
-            async with DevServer(token=TOKEN, demo=True, demo_password=VNC_PASSWORD) as dev:
-                holder.append(dev)
-                while not stop.is_set():
-                    await asyncio.sleep(0.05)
-
-        asyncio.run(main())
-
-    t = threading.Thread(target=serve, daemon=True)
-    t.start()
-    while not holder and t.is_alive():
-        threading.Event().wait(0.01)
-    try:
-        yield holder[0]
-    finally:
-        stop.set()
-        t.join(10)
+def devserver_in_thread() -> contextlib.AbstractContextManager[DevServer]:
+    return serve_in_thread(lambda: DevServer(token=TOKEN, demo=True, demo_password=VNC_PASSWORD))
 
 
 def _cli(args: list[str], config: Path, **env: str) -> subprocess.CompletedProcess[str]:
