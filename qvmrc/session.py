@@ -4,6 +4,12 @@ The read loop decodes in a worker thread (zlib, numpy and the JPEG decoder
 release the GIL) so the event loop stays free to put input on the wire while a
 large update is being decoded. The update loop is event-driven: the protocol
 asks for the next incremental update as soon as one completes.
+
+Frames go one way, session to listener: with ``SessionOptions.front_buffer``
+the session keeps a :class:`~qvmrc.frontbuffer.FrontBuffer` apart from the
+decoder's array, hands it over with ``frame_changed`` on connect and on each
+resize, and copies every complete update into it before it reports the
+damage with ``framebuffer_updated``; the worker never writes what a view paints.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from qvmrc.errors import AuthenticationError, ConnectionClosed, QVMRCError, TransportError
+from qvmrc.frontbuffer import FrontBuffer
 from qvmrc.redact import redact_url
 from qvmrc.rfb import desktopsize, vencrypt
 from qvmrc.rfb import events as ev
@@ -62,8 +69,8 @@ class SessionOptions:
     timeout: float = 15.0
     threaded_decode: bool = True
     shared: bool = True
-    #: Framebuffer padding byte set to 0xff (for views that honour alpha).
-    opaque: bool = False
+    #: Keep a front buffer for a view (``Session.front``; see ``frame_changed``).
+    front_buffer: bool = False
     #: VeNCrypt: the username for its Plain subtypes (the password is ``password``).
     username: str | None = None
     #: VeNCrypt X509 subtypes: the CA (PEM) that signed the VNC server's certificate.
@@ -159,6 +166,13 @@ class SessionListener:
 
     def connected(self, info: ev.Connected) -> None: ...
 
+    def frame_changed(self, front: FrontBuffer) -> None:
+        """A new screen to paint (on connect and on each resize; front buffer sessions only).
+
+        ``front`` holds complete updates only; ``framebuffer_updated`` then says
+        what changed in it.
+        """
+
     def framebuffer_updated(self, update: ev.FramebufferUpdated) -> None: ...
 
     def desktop_resized(self, width: int, height: int) -> None: ...
@@ -208,6 +222,8 @@ class Session:
         self._decode_time_pending = 0.0
         self._prompting = False
         self._tls_verified: ssl_module.SSLContext | None = None
+        #: What a view paints (None without ``options.front_buffer``).
+        self.front: FrontBuffer | None = FrontBuffer() if self.options.front_buffer else None
 
     # ----------------------------------------------------------------- state
 
@@ -246,9 +262,11 @@ class Session:
             self.conn = RFBClient(
                 password=opts.password, pixel_format=opts.pixel_format, encodings=opts.encodings,
                 jpeg_quality=opts.jpeg_quality, compress_level=opts.compress_level, shared=opts.shared,
-                opaque=opts.opaque, username=opts.username, vencrypt_subtypes=subtypes,
+                username=opts.username, vencrypt_subtypes=subtypes,
                 extended_clipboard=opts.extended_clipboard,
             )
+            # The hand-over needs each update complete and the next not yet begun.
+            self.conn.stop_after_update = self.front is not None
             self._transport = await open_transport(self.url, headers=opts.headers, ssl=opts.ssl,
                                                    timeout=opts.timeout)
             self.stats.transport = self._transport.description
@@ -404,6 +422,8 @@ class Session:
             st.total_decode_s += self._decode_time_pending
             self._decode_time_pending = 0.0
             st.update_received(now, event.nbytes)
+            if self.front is not None and event.damage:
+                self._publish(event.damage)
             lst.framebuffer_updated(event)
         elif isinstance(event, ev.Connected):
             st = self.stats
@@ -417,6 +437,7 @@ class Session:
             self._limit_frames()
             self._set_state(SessionState.CONNECTED, event.name)
             lst.connected(event)
+            self._new_frame()
         elif isinstance(event, ev.PasswordRequired):
             self._prompting = True
             try:
@@ -434,6 +455,7 @@ class Session:
             await self._start_tls(event)
         elif isinstance(event, ev.DesktopResized):
             self._limit_frames()
+            self._new_frame()
             lst.desktop_resized(event.width, event.height)
         elif isinstance(event, ev.DesktopSizeResult):
             log.info("SetDesktopSize %dx%d: %s", event.width, event.height, desktopsize.status_text(event.status))
@@ -455,6 +477,22 @@ class Session:
             lst.name_changed(event.name)
         elif isinstance(event, ev.ExtendedKeyEventsEnabled):
             log.info("server acknowledged QEMU extended key events: keys go as scancodes")
+
+    def _new_frame(self) -> None:
+        """Connect or resize: the front buffer takes the whole new screen, once."""
+        if self.front is None or self.conn is None:
+            return
+        self.front.reset(self.conn.fb.pixels)
+        self.listener.frame_changed(self.front)
+
+    def _publish(self, damage: Sequence[tuple[int, int, int, int]]) -> None:
+        """Copy one complete update into the front buffer (the decoder is between updates)."""
+        assert self.front is not None and self.conn is not None
+        pixels = self.conn.fb.pixels
+        if pixels.shape != self.front.pixels.shape:
+            self._new_frame()  # a resize whose event is still to come: take it all now
+        else:
+            self.front.publish(pixels, damage)
 
     async def _start_tls(self, event: ev.StartTLS) -> None:
         """VeNCrypt: wrap the transport in TLS, then let the protocol go on inside it."""

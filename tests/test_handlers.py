@@ -341,7 +341,7 @@ def test_a_file_open_event_link_opens_a_console_also_before_the_window_exists(qt
 
         from qvmrc.ui.console_tab import ConsoleTab
         from qvmrc.ui.settings import ControlPlane
-        from tests.test_ui_reconnect import FakeView
+        from tests.support.console_fakes import FakeView
 
         opened: list[Any] = []
         settings = Settings()  # the links' control plane is saved, so they open unasked

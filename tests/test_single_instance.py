@@ -217,8 +217,8 @@ def test_a_handed_over_request_opens_a_tab_or_focuses_the_open_one(qtbot, loop, 
     from qvmrc.ui.settings import Settings
     from qvmrc.ui.single_instance import OpenRequest
     from qvmrc.ui.startup import Startup
+    from tests.support.console_fakes import FakeView
     from tests.test_handlers import _never
-    from tests.test_ui_reconnect import FakeView
 
     settings = Settings()
     window = MainWindow(settings, None, None, auto_refresh=False,

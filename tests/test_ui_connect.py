@@ -21,9 +21,9 @@ from qvmrc.ui.main_window import MainWindow  # noqa: E402
 from qvmrc.ui.recents import ConnectRequest, normalise_fingerprint, request_resolver  # noqa: E402
 from qvmrc.ui.settings import RecentTarget, Settings, SettingsStore  # noqa: E402
 from tests.support import servers  # noqa: E402
+from tests.support.console_fakes import FakeView  # noqa: E402
 from tests.support.uiloop import run, settle, until  # noqa: E402
 from tests.test_ui_media import shot  # noqa: E402
-from tests.test_ui_reconnect import FakeView  # noqa: E402
 
 
 async def _never(_target: Any) -> Any:

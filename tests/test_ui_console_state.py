@@ -21,7 +21,8 @@ from qvmrc.controlplane.client import VM  # noqa: E402
 from qvmrc.errors import ConnectionClosed, ConsoleUnavailable, UntrustedCertificate  # noqa: E402
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget  # noqa: E402
 from qvmrc.ui.settings import ControlPlane, Settings  # noqa: E402
-from tests.support.console_fakes import Endpoint, FakeSession, FakeView  # noqa: E402
+from tests.support.console_fakes import Endpoint, FakeView  # noqa: E402
+from tests.support.fake_session import FakeSession  # noqa: E402
 from tests.support.uiloop import FakeClock, close_loop, make_loop, run, settle, until  # noqa: E402
 
 SHOTS = os.environ.get("QVMRC_SHOT_DIR")

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from qvmrc.rfb.events import CursorShape, FramebufferUpdated  # noqa: E402
 from qvmrc.ui import pointer as pt  # noqa: E402
-from qvmrc.ui.console_view import ConsoleArea, ConsoleView  # noqa: E402
+from qvmrc.ui.console_area import ConsoleArea  # noqa: E402
+from qvmrc.ui.console_view import ConsoleView  # noqa: E402
 from qvmrc.ui.keyboard import ScancodeSource  # noqa: E402
 from tests.support.fake_session import FakeSession  # noqa: E402
 
@@ -32,11 +33,6 @@ def rgb(img: QImage) -> np.ndarray:
     w, h = img.width(), img.height()
     a = np.frombuffer(img.constBits(), dtype=np.uint32, count=img.bytesPerLine() * h // 4)
     return a.reshape(h, img.bytesPerLine() // 4)[:, :w] & 0xFFFFFF
-
-
-def full(fb) -> FramebufferUpdated:
-    box = (0, 0, fb.width, fb.height)
-    return FramebufferUpdated(damage=(box,), bounds=box, rects=1)
 
 
 def quadrants(fb) -> None:
@@ -74,12 +70,11 @@ def make(qtbot):
         v.smooth = smooth
         v.scale_mode = mode
         v.resize(*size)
-        s = FakeSession(*fb)
+        s = FakeSession(width=fb[0], height=fb[1])
         quadrants(s.framebuffer)
-        v.set_session(s)
         v.show()
         qtbot.waitExposed(v)
-        v.framebuffer_updated(full(s.framebuffer))
+        s.show_on(v)
         QApplication.processEvents()
         return v
     return make
@@ -92,12 +87,13 @@ def test_paints_the_framebuffer_pixel_for_pixel(make):
     np.testing.assert_array_equal(shot, v.session.framebuffer.pixels & 0xFFFFFF)
 
 
-def test_the_image_shares_the_framebuffer_memory(make):
+def test_the_image_shares_the_front_buffer_memory_not_the_decoders(make):
     v = make()
-    fb = v.session.framebuffer
-    assert v.image.constBits() is not None
-    fb.pixels[5, 5] = 0x00123456
-    assert v.image.pixel(5, 5) & 0xFFFFFF == 0x123456
+    s = v.session
+    s.framebuffer.pixels[5, 5] = 0x00123456  # decoded, not yet a complete update
+    assert v.image.pixel(5, 5) & 0xFFFFFF != 0x123456
+    s.front.pixels[6, 6] = 0xFF654321
+    assert v.image.pixel(6, 6) & 0xFFFFFF == 0x654321  # no copy between front buffer and QImage
 
 
 def test_fit_letterboxes_with_black_bars(make):
@@ -125,24 +121,24 @@ def test_smooth_scaling_stays_opaque_and_keeps_flat_areas(make):
     assert (alpha == 255).all()
 
 
-def test_the_zero_padding_byte_is_made_opaque_only_where_damaged(make):
+def test_the_server_zero_padding_byte_paints_opaque(make):
     v = make()
-    fb = v.session.framebuffer
-    assert (fb.pixels >> 24 == 0xFF).all()
-    fb.pixels[:] = 0x00ABCDEF
-    v.framebuffer_updated(FramebufferUpdated(damage=((0, 0, 4, 4),), bounds=(0, 0, 4, 4), rects=1))
-    assert (fb.pixels[:4, :4] == 0xFFABCDEF).all()
-    assert fb.pixels[10, 10] == 0x00ABCDEF
+    v.session.framebuffer.pixels[:] = 0x00ABCDEF
+    v.session.paint(v, ((0, 0, 4, 4),))
+    argb = QImage(64, 48, QImage.Format.Format_ARGB32_Premultiplied)
+    argb.fill(0)
+    v.render(argb)
+    px = np.frombuffer(argb.constBits(), dtype=np.uint32).reshape(48, 64)
+    assert (px[:4, :4] == 0xFFABCDEF).all()
+    assert (px >> 24 == 0xFF).all()
 
 
 def test_an_update_repaints_only_the_damaged_region_once(make):
     v = make(size=(128, 96))  # scale 2
     v.painted.clear()
     v.update_calls.clear()
-    fb = v.session.framebuffer
-    fb.pixels[10:14, 20:25] = 0x00000000
-    damage = ((20, 10, 5, 4),)
-    v.framebuffer_updated(FramebufferUpdated(damage=damage, bounds=damage[0], rects=1))
+    v.session.framebuffer.pixels[10:14, 20:25] = 0x00000000
+    v.session.paint(v, ((20, 10, 5, 4),))
     QApplication.processEvents()
     assert len(v.update_calls) == 1
     assert v.painted, "no repaint happened"
@@ -186,25 +182,26 @@ def test_dimmed_paints_the_last_frame_darker(make):
 def test_a_new_connection_keeps_the_last_frame_until_it_paints(make):
     v = make()
     old = rgb(v.grab().toImage())
-    new = FakeSession(64, 48)  # a reconnect: new session, new black framebuffer
+    new = FakeSession(width=64, height=48)  # a reconnect: new session, new black front buffer
     v.set_session(new)
-    v.desktop_resized(64, 48)
+    v.set_frame(new.front)
     v.framebuffer_updated(FramebufferUpdated(damage=(), bounds=None, rects=1))
     QApplication.processEvents()
     np.testing.assert_array_equal(rgb(v.grab().toImage()), old)
     new.framebuffer.pixels[:] = 0x00102030
-    v.framebuffer_updated(full(new.framebuffer))
+    new.paint(v)
     QApplication.processEvents()
     assert (rgb(v.grab().toImage()) == 0x102030).all()
 
 
 def test_screenshot_equals_the_framebuffer_and_is_a_copy(make, tmp_path):
     v = make()
-    fb = v.session.framebuffer
+    s = v.session
     shot = v.screenshot()
     assert (shot.width(), shot.height()) == (64, 48)
-    np.testing.assert_array_equal(rgb(shot), fb.pixels & 0xFFFFFF)
-    fb.pixels[:] = 0
+    np.testing.assert_array_equal(rgb(shot), s.framebuffer.pixels & 0xFFFFFF)
+    s.framebuffer.pixels[:] = 0
+    s.paint(v)
     assert rgb(shot)[0, 0] == 0xFF0000
     path = tmp_path / "shot.png"
     v.save_screenshot(str(path))
@@ -222,21 +219,22 @@ def test_screenshot_without_a_screen_is_refused(qtbot, tmp_path):
 
 def test_a_new_connection_with_another_size_rewraps_at_once(make):
     v = make()
-    new = FakeSession(80, 60)
+    new = FakeSession(width=80, height=60)
     v.set_session(new)
-    v.desktop_resized(80, 60)
+    v.set_frame(new.front)
     assert v.image.width() == 80
     assert v.widget_to_remote(QPointF(63.9, 47.9)) == (79, 59)
 
 
-def test_desktop_resize_rewraps_the_new_array(make):
+def test_a_resize_shows_the_new_picture_at_once(make):
     v = make()
-    fb = v.session.framebuffer
-    fb.resize(80, 60)
-    fb.pixels[:] = 0x0000FF00
-    v.desktop_resized(80, 60)
+    s = v.session
+    s.framebuffer.resize(80, 60)
+    s.framebuffer.pixels[:] = 0x0000FF00
+    s.front.reset(s.framebuffer.pixels)  # what the session does on DesktopResized
+    v.set_frame(s.front)
     assert v.image.width() == 80 and v.image.height() == 60
-    v.framebuffer_updated(full(fb))
+    assert v.screenshot().pixelColor(70, 50).green() == 255
     assert v.sizeHint().width() == 80
     assert v.widget_to_remote(QPointF(63.9, 47.9)) == (79, 59)
 
@@ -336,18 +334,16 @@ HIDPI_SCRIPT = textwrap.dedent("""
     import numpy as np
     from PySide6.QtWidgets import QApplication
     from PySide6.QtGui import QImage
-    from qvmrc.rfb.events import FramebufferUpdated
     from qvmrc.ui.console_view import ConsoleView
     from tests.support.fake_session import FakeSession
     app = QApplication(sys.argv)
     v = ConsoleView()
     v.scale_mode = "1:1"
-    s = FakeSession(64, 48)
+    s = FakeSession(width=64, height=48)
     s.framebuffer.pixels[:] = np.arange(64 * 48, dtype=np.uint32).reshape(48, 64) * 0x010203
-    v.set_session(s)
     v.resize(32, 24)
     v.show()
-    v.framebuffer_updated(FramebufferUpdated(((0, 0, 64, 48),), (0, 0, 64, 48), 1))
+    s.show_on(v)
     app.processEvents()
     img = v.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
     a = np.frombuffer(img.constBits(), np.uint32).reshape(img.height(), img.width()) & 0xFFFFFF

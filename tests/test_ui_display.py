@@ -18,7 +18,7 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget  # noqa: E402
 
 from qvmrc.rfb import desktopsize  # noqa: E402
-from qvmrc.rfb.events import DesktopSizeResult, FramebufferUpdated  # noqa: E402
+from qvmrc.rfb.events import DesktopSizeResult  # noqa: E402
 from qvmrc.session import SessionState  # noqa: E402
 from qvmrc.ui import pointer as pt  # noqa: E402
 from qvmrc.ui import zoom  # noqa: E402
@@ -30,9 +30,9 @@ from qvmrc.ui.quality_menu import Quality, QualityMenu  # noqa: E402
 from qvmrc.ui.settings import Settings, SettingsStore  # noqa: E402
 from tests.conftest import needs_xvnc  # noqa: E402
 from tests.support import servers  # noqa: E402
+from tests.support.console_fakes import FakeView  # noqa: E402
 from tests.support.fake_session import FakeSession  # noqa: E402
 from tests.support.uiloop import run  # noqa: E402
-from tests.test_ui_reconnect import FakeView  # noqa: E402
 
 
 async def _never(_target: Any) -> Any:
@@ -43,8 +43,7 @@ class DisplaySession(FakeSession):
     """A connected fake that also takes the display requests."""
 
     def __init__(self, width: int = 64, height: int = 48, *, resize: bool = True) -> None:
-        super().__init__(width, height)
-        self.ready = True
+        super().__init__(width=width, height=height)
         self.state = SessionState.CONNECTED
         self.desktop_resize_supported = resize
         self.stats = type("Stats", (), {"updates": 1})()
@@ -63,8 +62,7 @@ def painted_view(qtbot: Any, size: tuple[int, int], fb: tuple[int, int]) -> Cons
     v.resize(*size)
     v.show()
     qtbot.waitExposed(v)
-    v.set_session(FakeSession(*fb))
-    v.framebuffer_updated(FramebufferUpdated(damage=((0, 0) + fb,), bounds=(0, 0) + fb, rects=1))
+    FakeSession(width=fb[0], height=fb[1]).show_on(v)
     return v
 
 
@@ -120,8 +118,7 @@ def test_fit_window_to_guest_makes_the_console_show_at_100_percent(qtbot):
     qtbot.waitExposed(window)
     session = DisplaySession(320, 200)
     tab.session = session
-    view.set_session(session)
-    view.framebuffer_updated(FramebufferUpdated(damage=((0, 0, 320, 200),), bounds=(0, 0, 320, 200), rects=1))
+    session.show_on(view)
     tab.fit_window_action.trigger()
     assert view.scale_mode == "1:1"
     viewport = view.parentWidget()
@@ -252,7 +249,7 @@ def test_a_quality_change_goes_to_the_running_session_at_once_and_to_reconnects(
 def test_copy_screenshot_puts_the_remote_screen_on_the_clipboard(qtbot):
     v = painted_view(qtbot, (200, 150), (64, 48))
     v.session.framebuffer.pixels[:] = 0x00336699
-    v.framebuffer_updated(FramebufferUpdated(damage=((0, 0, 64, 48),), bounds=(0, 0, 64, 48), rects=1))
+    v.session.paint(v)
     tab = make_tab(qtbot, view=v)
     assert tab.copy_screenshot()
     img = QGuiApplication.clipboard().image()

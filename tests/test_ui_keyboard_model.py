@@ -16,11 +16,11 @@ from PySide6.QtGui import QAction, QKeySequence, QMouseEvent  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow, QVBoxLayout, QWidget  # noqa: E402
 
-from qvmrc.rfb.events import FramebufferUpdated  # noqa: E402
-from qvmrc.ui import console_view as cv  # noqa: E402
+from qvmrc.ui import console_grab  # noqa: E402
 from qvmrc.ui import keytables as kt  # noqa: E402
+from qvmrc.ui.console_area import ConsoleArea  # noqa: E402
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget  # noqa: E402
-from qvmrc.ui.console_view import ConsoleArea, ConsoleView  # noqa: E402
+from qvmrc.ui.console_view import ConsoleView  # noqa: E402
 from qvmrc.ui.keyboard import ScancodeSource, parse_hotkey  # noqa: E402
 from qvmrc.ui.settings import RELEASE_HOTKEYS, Settings, settings_from_json  # noqa: E402
 from qvmrc.ui.settings_dialog import SettingsDialog  # noqa: E402
@@ -48,12 +48,8 @@ class Window(QMainWindow):
         self.debug = QAction("Debug panel", self, checkable=True)
         self.debug.setShortcut(QKeySequence("Ctrl+Shift+D"))
         self.addAction(self.debug)
-        self.session = FakeSession(64, 48, absolute=absolute)
-        self.view.set_session(self.session)
-        fb = self.session.framebuffer
-        assert fb is not None
-        self.view.framebuffer_updated(FramebufferUpdated(damage=((0, 0, 64, 48),), bounds=(0, 0, 64, 48),
-                                                         rects=1, encodings={}, nbytes=0))
+        self.session = FakeSession(width=64, height=48, absolute=absolute)
+        self.session.show_on(self.view)
         if not absolute:
             self.view.pointer_mode_changed(False)
 
@@ -212,12 +208,12 @@ def test_system_key_hooks_are_installed_only_while_grabbed(win, monkeypatch):
         def uninstall(self) -> None:
             installed.append("uninstalled")
 
-    def grab_system_keys(self: ConsoleView) -> None:
+    def install(window, system_key) -> Hook:
         installed.append("installed")
-        self._system_keys = Hook()
+        return Hook()
 
-    monkeypatch.setattr(cv, "SYSTEM_KEY_HOOKS", True)
-    monkeypatch.setattr(ConsoleView, "_grab_system_keys", grab_system_keys)
+    monkeypatch.setattr(console_grab, "SYSTEM_KEY_HOOKS", True)
+    monkeypatch.setattr(console_grab, "install_system_key_hook", install)
     QTest.keyClicks(win.view, "x")
     assert installed == []
     click(win.view)

@@ -22,8 +22,8 @@ from qvmrc.ui.console_tab import ConsoleTab, target_for_vm  # noqa: E402
 from qvmrc.ui.media import MediaButton, check_iso_path  # noqa: E402
 from qvmrc.ui.power import PowerController  # noqa: E402
 from qvmrc.ui.settings import ControlPlane, SavedVM, Settings  # noqa: E402
+from tests.support.console_fakes import FakeView  # noqa: E402
 from tests.support.uiloop import run, until  # noqa: E402
-from tests.test_ui_reconnect import FakeView  # noqa: E402
 
 SHOTS = os.environ.get("QVMRC_SHOT_DIR")
 

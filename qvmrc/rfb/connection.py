@@ -174,6 +174,10 @@ class RFBClient:
         self.more_to_parse = False
         self._paused = False
         self._held_damage = 0  # damage rectangles in events not yet taken
+        #: Return from ``receive_data`` at the end of each FramebufferUpdate, so the
+        #: caller can hand a complete picture over before the next one is decoded.
+        self.stop_after_update = False
+        self._update_ended = False
 
         self.extended_key_events = False
         self.extended_mouse_buttons = False  # the server acknowledged ExtendedMouseButtons
@@ -224,12 +228,14 @@ class RFBClient:
         self._buf.feed(data)
         self.bytes_received += len(data)
         self._paused = False
+        self._update_ended = False
         steps = MAX_STEPS_PER_CALL
         try:
             while self._step():
                 steps -= 1
                 if (steps <= 0 or len(self._events) >= MAX_EVENTS_PER_CALL
-                        or self._held_damage >= MAX_DAMAGE_PER_CALL):
+                        or self._held_damage >= MAX_DAMAGE_PER_CALL
+                        or (self._update_ended and self.stop_after_update)):
                     self.more_to_parse = True
                     break
             if self._paused:
@@ -906,6 +912,7 @@ class RFBClient:
         self.state = State.NORMAL
         damage = tuple(self._damage)
         self._held_damage += len(damage)
+        self._update_ended = True
         bounds = None
         if len(damage) == 1:
             bounds = damage[0]

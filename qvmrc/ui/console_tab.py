@@ -18,22 +18,10 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QResizeEvent
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QApplication,
-    QComboBox,
     QFileDialog,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QMenu,
-    QPushButton,
-    QScrollArea,
-    QSizePolicy,
-    QStatusBar,
-    QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -61,206 +49,35 @@ from qvmrc.session import (
 )
 from qvmrc.ui import dialogs
 from qvmrc.ui.clipboard import ClipboardSync
-from qvmrc.ui.key_menu import SendKeyMenu
+from qvmrc.ui.console_toolbar import ConsoleToolbarMixin
+from qvmrc.ui.console_view import ConsoleView
+from qvmrc.ui.keyboard import SEND_KEY_NAMES as SEND_KEYS  # noqa: F401 - re-exported
+from qvmrc.ui.keyboard import TYPE_CONFIRM_THRESHOLD as TYPE_CLIPBOARD_CONFIRM
+from qvmrc.ui.keyboard import TYPE_TEXT_LIMIT as TYPE_CLIPBOARD_LIMIT
 from qvmrc.ui.logscrub import register_secret
-from qvmrc.ui.power import ACTIONS, PowerController, available
-from qvmrc.ui.quality_menu import Quality, QualityMenu
+from qvmrc.ui.power import PowerController, available
+from qvmrc.ui.quality_menu import Quality
 from qvmrc.ui.remote_resize import RemoteResizer
+from qvmrc.ui.session_bridge import SessionBridge
 from qvmrc.ui.settings import Settings, display_url
+from qvmrc.ui.state_overlay import OverlaidConsole
+from qvmrc.ui.view_session import ConsoleSession
 from qvmrc.ui.zoom import SCALE_CHOICES, fit_window, scaled_size
 
 log = logging.getLogger(__name__)
 
-TYPE_CLIPBOARD_LIMIT = 4096
-TYPE_CLIPBOARD_CONFIRM = 200
-try:
-    from qvmrc.ui.keyboard import SEND_KEY_NAMES as SEND_KEYS
-except ImportError:  # pragma: no cover - the keyboard module is not built yet
-    SEND_KEYS = ("Ctrl+Alt+Del", "Ctrl+Alt+Backspace", *(f"Ctrl+Alt+F{i}" for i in range(1, 13)),
-                 "PrintScreen", "SysRq")
-try:
-    from qvmrc.ui.keyboard import TYPE_CONFIRM_THRESHOLD as TYPE_CLIPBOARD_CONFIRM
-    from qvmrc.ui.keyboard import TYPE_TEXT_LIMIT as TYPE_CLIPBOARD_LIMIT
-except ImportError:  # pragma: no cover
-    pass
 SCALE_LABELS = SCALE_CHOICES
 _INTERACTIONS = (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick)
 
 
-def _view_class() -> type[QWidget]:
-    try:
-        from qvmrc.ui.console_view import ConsoleView
-    except ImportError as e:  # the full view is not built yet: keep the app usable
-        log.debug("using the basic console view (%s)", e)
-        from qvmrc.ui.basic_view import BasicConsoleView
-
-        return BasicConsoleView
-    return ConsoleView  # type: ignore[no-any-return]
-
-
-# ------------------------------------------------------------------- bridge
-
-
-class SessionBridge(QObject, SessionListener):
-    """The session's listener: forwards to the view directly, and to the tab as signals."""
-
-    stateChanged = Signal(object, str)
-    connectedInfo = Signal(object)
-    sizeChanged = Signal(int, int)
-    nameChanged = Signal(str)
-    cutText = Signal(str)
-    sizeResult = Signal(object)
-
-    def __init__(self, tab: ConsoleTab, session_ref: Callable[[], Session | None]) -> None:
-        QObject.__init__(self, tab)
-        self.tab = tab
-        self._session = session_ref
-
-    @property
-    def view(self) -> Any:
-        return self.tab.view
-
-    def state_changed(self, state: SessionState, detail: str) -> None:
-        self.stateChanged.emit(state, detail)
-
-    def connected(self, info: ev.Connected) -> None:
-        # Only now the new session replaces the old one in the view: its frame stays until here.
-        self.view.set_session(self._session())
-        self.view.desktop_resized(info.width, info.height)
-        self.connectedInfo.emit(info)
-        self.sizeChanged.emit(info.width, info.height)
-
-    def framebuffer_updated(self, update: ev.FramebufferUpdated) -> None:
-        self.view.framebuffer_updated(update)
-
-    def desktop_resized(self, width: int, height: int) -> None:
-        self.view.desktop_resized(width, height)
-        self.sizeChanged.emit(width, height)
-
-    def cursor_changed(self, cursor: ev.CursorShape) -> None:
-        self.view.cursor_changed(cursor)
-
-    def pointer_mode_changed(self, absolute: bool) -> None:
-        self.view.pointer_mode_changed(absolute)
-
-    def bell(self) -> None:
-        QApplication.beep()
-
-    def clipboard(self, text: str) -> None:
-        self.cutText.emit(text)
-
-    def name_changed(self, name: str) -> None:
-        self.nameChanged.emit(name)
-
-    def desktop_size_result(self, result: ev.DesktopSizeResult) -> None:
-        self.sizeResult.emit(result)
-
-    async def password_needed(self) -> str | None:
-        return await self.tab.ask_password()
-
-
-# ------------------------------------------------------------------ overlay
-
-
-class StateOverlay(QFrame):
-    """The centred panel over the (dimmed) console: what is happening and what you can do."""
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("stateOverlay")
-        self.setStyleSheet(
-            "#stateOverlay { background: rgba(20, 24, 32, 225); border: 1px solid rgba(255,255,255,60);"
-            " border-radius: 10px; }"
-            "#stateOverlay QLabel { color: #f0f2f6; background: transparent; }"
-            "#stateOverlay QPushButton { padding: 5px 16px; }")
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(24, 18, 24, 18)
-        self.title = QLabel()
-        f = self.title.font()
-        f.setPointSizeF(f.pointSizeF() * 1.35)
-        f.setBold(True)
-        self.title.setFont(f)
-        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.title.setWordWrap(True)
-        self.detail = QLabel()
-        # Server and proxy texts land here: never let them be read as rich text.
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
-        self.detail.setTextFormat(Qt.TextFormat.PlainText)
-        self.detail.setWordWrap(True)
-        self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        lay.addWidget(self.title)
-        lay.addWidget(self.detail)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.buttons: dict[str, QPushButton] = {}
-        for key, label in (("start", "Start VM"), ("resume", "Resume VM"), ("trust", "Trust this certificate…"),
-                           ("retry", "Retry now"), ("reconnect", "Reconnect"), ("cancel", "Cancel")):
-            b = QPushButton(label)
-            b.setObjectName(f"overlay_{key}")
-            b.hide()
-            self.buttons[key] = b
-            row.addWidget(b)
-        row.addStretch(1)
-        lay.addLayout(row)
-        self.hide()
-
-    def show_state(self, title: str, detail: str = "", buttons: tuple[str, ...] = ()) -> None:
-        self.title.setText(title)
-        self.detail.setText(detail)
-        self.detail.setVisible(bool(detail))
-        for k, b in self.buttons.items():
-            b.setVisible(k in buttons)
-        self.show()
-        self.raise_()
-        self.reposition()
-
-    def reposition(self) -> None:
-        p = self.parentWidget()
-        if p is None:
-            return
-        width = min(max(360, p.width() // 2), max(200, p.width() - 40))
-        self.setFixedWidth(width)
-        # Wrapped labels need their height for this width (adjustSize alone clips long texts).
-        lay = self.layout()
-        self.setFixedHeight(lay.totalHeightForWidth(width) if lay.hasHeightForWidth() else self.sizeHint().height())
-        self.move((p.width() - self.width()) // 2, (p.height() - self.height()) // 2)
-
-    def text(self) -> str:
-        return self.title.text() + ("\n" + self.detail.text() if self.detail.text() else "")
-
-
-class _ConsoleArea(QWidget):
-    """Holds the view and keeps the overlay centred on it."""
-
-    def __init__(self, view: QWidget, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        try:
-            from qvmrc.ui.console_view import ConsoleArea, ConsoleView
-        except ImportError:  # pragma: no cover - basic_view fallback
-            ConsoleArea = ConsoleView = None  # type: ignore[assignment,misc]
-        if ConsoleView is not None and isinstance(view, ConsoleView):
-            # A scroll area gives 1:1 mode its scroll bars.
-            lay.addWidget(ConsoleArea(view, self))
-        else:
-            lay.addWidget(view)
-        self.overlay = StateOverlay(self)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self.overlay.reposition()
-
-
 # ---------------------------------------------------------------------- tab
 
-SessionFactory = Callable[[str, SessionOptions, SessionListener], Any]
+SessionFactory = Callable[[str, SessionOptions, SessionListener], ConsoleSession]
 Resolver = Callable[[ConsoleTarget], Awaitable[Any]]
 Sleep = Callable[[float], Awaitable[None]]
 
 
-class ConsoleTab(QWidget):
+class ConsoleTab(ConsoleToolbarMixin, QWidget):
     """A console with its own connection loop. Call :meth:`start` once a loop runs; :meth:`close_console` to end."""
 
     titleChanged = Signal(str)
@@ -279,7 +96,7 @@ class ConsoleTab(QWidget):
                  resolver: Resolver | None = None,
                  sleep: Sleep | None = None,
                  password_prompt: Callable[[], Awaitable[str | None]] | None = None,
-                 view: QWidget | None = None,
+                 view: ConsoleView | None = None,
                  delays: Callable[[], Iterator[float]] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -293,7 +110,7 @@ class ConsoleTab(QWidget):
         self._sleep: Sleep = sleep or asyncio.sleep
         self._password_prompt = password_prompt
         self._delays = delays or backoff_delays
-        self.session: Any = None
+        self.session: ConsoleSession | None = None
         self.state = SessionState.IDLE
         self._task: asyncio.Task[None] | None = None
         self._closed = False
@@ -306,15 +123,13 @@ class ConsoleTab(QWidget):
         self._server_name = ""
         self._in_session = False
 
-        self.view: Any = view if view is not None else _view_class()()
+        self.view = view if view is not None else ConsoleView()
         self.view.setObjectName("consoleView")
-        if hasattr(self.view, "force_opaque"):
-            self.view.force_opaque = False
         self.view.scale_mode = settings.scale_mode
         self.view.smooth = settings.smooth_scaling
         self._apply_hotkey(settings)
         self._apply_keys()
-        self.bridge = SessionBridge(self, lambda: self.session)
+        self.bridge = SessionBridge(self.ask_password, self)
         self.resizer = RemoteResizer(self.view, lambda: self.session, self)
         self.clipboard = ClipboardSync(enabled=settings.clipboard_sync and target.trusted, parent=self)
         # The first key or click in this console lets clipboard sharing start.
@@ -325,7 +140,7 @@ class ConsoleTab(QWidget):
         lay.setSpacing(0)
         self.toolbar = self._build_toolbar()
         lay.addWidget(self.toolbar)
-        self.area = _ConsoleArea(self.view, self)
+        self.area = OverlaidConsole(self.view, self)
         self.overlay = self.area.overlay
         lay.addWidget(self.area, 1)
         self.status = self._build_status()
@@ -339,140 +154,25 @@ class ConsoleTab(QWidget):
         for action in Action:
             self.overlay.buttons[action.value].clicked.connect(
                 lambda _=False, a=action: self.driver.press(a))
+        # View and tab hear the session the same way; the view takes the new
+        # session only once it has connected, so the last frame stays until then.
         self.bridge.stateChanged.connect(self._on_state)
         self.bridge.connectedInfo.connect(self._on_connected)
+        self.bridge.frameChanged.connect(self.view.set_frame)
+        self.bridge.frameUpdated.connect(self.view.framebuffer_updated)
+        self.bridge.cursorChanged.connect(self.view.cursor_changed)
+        self.bridge.pointerModeChanged.connect(self.view.pointer_mode_changed)
         self.bridge.sizeChanged.connect(lambda w, h: self.size_label.setText(f"{w} × {h}"))
         self.bridge.sizeChanged.connect(lambda _w, _h: self.resizer.schedule())
         self.bridge.sizeResult.connect(self.resizer.result)
         self.resizer.note.connect(self._note)
         self.bridge.nameChanged.connect(self._on_name)
         self.bridge.cutText.connect(self.clipboard.server_text)
-        if hasattr(self.view, "pointerModeText"):
-            self.view.pointerModeText.connect(self.pointer_label.setText)
-            self.pointer_label.setText(getattr(self.view, "pointer_mode_text", ""))
-        if hasattr(self.view, "grabChanged") and not hasattr(self.view, "pointerModeText"):
-            self.view.grabChanged.connect(self._on_grab)  # the view's mode text already says it
+        self.view.pointerModeText.connect(self.pointer_label.setText)
+        self.pointer_label.setText(self.view.pointer_mode_text)
         self._render(self.model.state)
 
     # ------------------------------------------------------------ widgets
-
-    def _build_toolbar(self) -> QToolBar:
-        tb = QToolBar()
-        tb.setObjectName("consoleToolbar")
-        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        tb.addWidget(QLabel(" Scale "))
-        self.scale_box = QComboBox()
-        self.scale_box.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        for label, mode in SCALE_LABELS:
-            self.scale_box.addItem(label, mode)
-        self.scale_box.setCurrentIndex(max(0, self.scale_box.findData(self.settings.scale_mode)))
-        self.scale_box.currentIndexChanged.connect(lambda _: self.set_scale_mode(self.scale_box.currentData()))
-        tb.addWidget(self.scale_box)
-        self.smooth_action = tb.addAction("Smooth")
-        self.smooth_action.setCheckable(True)
-        self.smooth_action.setChecked(self.settings.smooth_scaling)
-        self.smooth_action.setToolTip("Smooth scaling (off: sharp pixels)")
-        self.smooth_action.toggled.connect(self._set_smooth)
-        self.fullscreen_action = tb.addAction("Fullscreen")
-        self.fullscreen_action.setToolTip("Fullscreen (F11)")
-        self.fullscreen_action.triggered.connect(self.fullscreenRequested.emit)
-        self._build_display_actions(tb)
-        tb.addSeparator()
-
-        self.keys_button = QToolButton()
-        self.keys_button.setText("Send key")
-        self.keys_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.keys_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.keys_menu = SendKeyMenu(self.settings, self.send_keys, self.keys_button)
-        self.keys_menu.settingsEdited.connect(self.settingsChanged.emit)
-        self.keys_menu.layoutChanged.connect(self._apply_keys)
-        self.keys_button.setMenu(self.keys_menu)
-        tb.addWidget(self.keys_button)
-        self.type_action = tb.addAction("Type clipboard")
-        self.type_action.setToolTip("Type the local clipboard's text as key presses (for BIOS and installers)")
-        self.type_action.triggered.connect(self._type_clipboard_clicked)
-        self.view_only_action = tb.addAction("View only")
-        self.view_only_action.setCheckable(True)
-        self.view_only_action.setToolTip("Send no keyboard or mouse input")
-        self.view_only_action.toggled.connect(self._set_view_only)
-        tb.addSeparator()
-
-        self.power_button = QToolButton()
-        self.power_button.setText("Power")
-        self.power_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.power_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.power_menu = QMenu(self.power_button)
-        self.power_actions: dict[str, QAction] = {}
-        for key, action in ACTIONS.items():
-            a = self.power_menu.addAction(action.label + ("…" if action.confirm else ""))
-            a.triggered.connect(lambda _=False, k=key: self._power_clicked(k))
-            self.power_actions[key] = a
-        self.power_menu.aboutToShow.connect(self._update_power_menu)
-        self.power_button.setMenu(self.power_menu)
-        self.power_button.setEnabled(self.target.has_control_plane and self.power is not None)
-        if not self.power_button.isEnabled():
-            self.power_button.setToolTip("Power actions need a control plane (this console was opened by URL)")
-        tb.addWidget(self.power_button)
-        from qvmrc.ui.media import media_button_for
-
-        self.media_button = media_button_for(self)
-        tb.addWidget(self.media_button)
-        tb.addSeparator()
-        self.screenshot_action = tb.addAction("Screenshot…")
-        self.screenshot_action.setToolTip("Save the console as a PNG")
-        self.screenshot_action.triggered.connect(self._screenshot_clicked)
-        self.copy_screenshot_action = tb.addAction("Copy screenshot")
-        self.copy_screenshot_action.setToolTip("Copy the console's picture to the clipboard")
-        self.copy_screenshot_action.triggered.connect(self.copy_screenshot)
-        self.record_action = tb.addAction("Record")
-        self.record_action.setCheckable(True)
-        self.record_action.setToolTip("Record the session to an FBS file for a bug report")
-        self.record_action.triggered.connect(self._record_clicked)
-        for a in tb.actions():  # reachable with Tab; a click still leaves the focus alone
-            w = tb.widgetForAction(a)
-            if isinstance(w, QToolButton):
-                w.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        return tb
-
-    def _build_display_actions(self, tb: QToolBar) -> None:
-        """The Display menu: fit window to guest, resize the guest to the window, quality."""
-        self.display_button = QToolButton()
-        self.display_button.setText("Display")
-        self.display_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.display_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.display_menu = QMenu(self.display_button)
-        self.fit_window_action = self.display_menu.addAction("Fit window to guest")
-        self.fit_window_action.setToolTip("Resize the window so the console shows at 100%")
-        self.fit_window_action.triggered.connect(self.fit_window_to_guest)
-        self.remote_resize_action = self.display_menu.addAction("Resize guest to window")
-        self.remote_resize_action.setCheckable(True)
-        self.remote_resize_action.setToolTip("Resize the guest's screen to the window (when the server allows it)")
-        self.remote_resize_action.toggled.connect(self.set_remote_resize)
-        self.display_menu.setToolTipsVisible(True)
-        self.quality_menu = QualityMenu(Quality(tuple(self.settings.encodings()), self.settings.jpeg_quality,
-                                                self.settings.compress_level), self.display_menu)
-        self.quality_menu.setToolTip("Encoding, JPEG quality and compression for this console, applied now")
-        self.quality_menu.changed.connect(self.set_quality)
-        self.display_menu.addMenu(self.quality_menu)
-        self.display_button.setMenu(self.display_menu)
-        tb.addWidget(self.display_button)
-
-    def _build_status(self) -> QStatusBar:
-        sb = QStatusBar()
-        sb.setSizeGripEnabled(False)
-        self.state_label = QLabel("")
-        # Long error texts must not widen the window: let the label be clipped
-        # (the full text is in the overlay and the tooltip).
-        self.state_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.state_label.setMinimumWidth(0)
-        self.size_label = QLabel("")
-        self.pointer_label = QLabel("")
-        self.grab_label = QLabel("")
-        sb.addWidget(self.state_label, 1)
-        for w in (self.grab_label, self.pointer_label, self.size_label):
-            w.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-            sb.addPermanentWidget(w)
-        return sb
 
     # -------------------------------------------------------------- state
 
@@ -517,6 +217,7 @@ class ConsoleTab(QWidget):
 
     def _on_connected(self, info: ev.Connected) -> None:
         self._server_name = info.name
+        self.view.set_session(self.session)
         self.clipboard.attach(self.session)
         self.clipboard.push_local()
         self.view.setFocus()
@@ -525,10 +226,6 @@ class ConsoleTab(QWidget):
 
     def _on_name(self, name: str) -> None:
         self._server_name = name
-
-    def _on_grab(self, grabbed: bool) -> None:
-        hotkey = getattr(self.view, "release_hotkey_text", "") or "Ctrl+Alt"
-        self.grab_label.setText(f"Press {hotkey} to release" if grabbed else "")
 
     # --------------------------------------------------------- connection
 
@@ -578,17 +275,14 @@ class ConsoleTab(QWidget):
             jpeg_quality=self.settings.jpeg_quality, compress_level=self.settings.compress_level,
             ssl=getattr(endpoint, "ssl_context", None),
             vnc_ca_file=self.settings.vnc_ca_file or None, username=self.settings.vnc_username or None,
-            # The decode thread sets the padding byte; the view then never
-            # writes into the framebuffer (see ConsoleView.force_opaque).
-            opaque=True)
+            front_buffer=True)
         session = self._session_factory(endpoint.url, opts, self.bridge)
         self.session = session
         if self._record_path:
             try:
                 session.start_recording(self._record_path, max_bytes=self.record_max_bytes)
                 self._set_recording(True)
-                if hasattr(session, "recording_ended"):
-                    asyncio.ensure_future(self._watch_recording_cap(session))
+                asyncio.ensure_future(self._watch_recording_cap(session))
                 log.info("recording %s to %s", self.target.title, self._record_path)
             except OSError as e:
                 self.notification.emit("Recording failed", f"cannot write {self._record_path}: {e.strerror or e}",
@@ -731,7 +425,7 @@ class ConsoleTab(QWidget):
     def fit_window_to_guest(self) -> None:
         """Show the console at 100% and make the window just big enough for it."""
         self.set_scale_mode("1:1")
-        fb = self._fb_size()
+        fb = self.view.frame_size
         window = self.window()
         if fb is None or window is self:
             return
@@ -739,14 +433,7 @@ class ConsoleTab(QWidget):
             return  # fullscreen keeps the screen's size; 100% is all that changes
         want = scaled_size("1:1", fb, self.view.devicePixelRatioF())
         assert want is not None
-        inner = self.area.layout().itemAt(0).widget()
-        fit_window(window, inner.viewport() if isinstance(inner, QScrollArea) else inner, want)
-
-    def _fb_size(self) -> tuple[int, int] | None:
-        fb = getattr(self.session, "framebuffer", None) if self.session is not None else None
-        if fb is None or not fb.width:
-            return None
-        return fb.width, fb.height
+        fit_window(window, self.area.scroll.viewport(), want)
 
     def set_remote_resize(self, on: bool) -> None:
         """Resize the guest to the window (this console only)."""
@@ -758,7 +445,7 @@ class ConsoleTab(QWidget):
         """New encodings/quality for this console: sent now, kept for its reconnects."""
         self.quality = quality
         s = self.session
-        if s is not None and hasattr(s, "set_encoding_preferences"):
+        if s is not None:
             s.set_encoding_preferences(quality.encodings, quality.jpeg_quality, quality.compress_level)
         log.info("console %s: encodings %s, JPEG quality %s, compression %s", self.target.title,
                  ",".join(quality.encodings), quality.jpeg_quality, quality.compress_level)
@@ -766,7 +453,7 @@ class ConsoleTab(QWidget):
                    f", compression {'default' if quality.compress_level is None else quality.compress_level}")
 
     def _with_quality(self, factory: SessionFactory) -> SessionFactory:
-        def make(url: str, opts: SessionOptions, listener: SessionListener) -> Any:
+        def make(url: str, opts: SessionOptions, listener: SessionListener) -> ConsoleSession:
             q = self.quality
             if q is not None:
                 opts.encodings, opts.jpeg_quality, opts.compress_level = q.encodings, q.jpeg_quality, q.compress_level
@@ -779,9 +466,8 @@ class ConsoleTab(QWidget):
         log.info("console %s: %s", self.target.title, text)
 
     def copy_screenshot(self) -> bool:
-        shot = getattr(self.view, "screenshot", None)
-        img = shot() if shot is not None else None
-        if img is None or img.isNull():
+        img = self.view.screenshot()
+        if img.isNull():
             self.notification.emit("Copy screenshot", "there is no screen to copy yet", False)
             return False
         QGuiApplication.clipboard().setImage(img)
@@ -797,19 +483,9 @@ class ConsoleTab(QWidget):
         self.type_action.setEnabled(not on)
 
     def send_keys(self, combo: str) -> None:
-        if self.session is None or not getattr(self.session, "ready", False) or self.view.view_only:
+        if self.session is None or not self.session.ready or self.view.view_only:
             return
-        sender = getattr(self.view, "send_keys", None)
-        if sender is not None:
-            sender(combo)
-        else:
-            try:
-                from qvmrc.ui import keyboard
-
-                keyboard.send_keys(self.session, combo)  # type: ignore[attr-defined]
-            except (ImportError, AttributeError):
-                log.warning("sending %s is not available yet", combo)
-                return
+        self.view.send_keys(combo)
         log.info("sent %s to %s", combo, self.target.title)
         self.view.setFocus()
 
@@ -818,7 +494,7 @@ class ConsoleTab(QWidget):
 
     async def type_clipboard(self, text: str | None = None) -> bool:
         """Type text (default: the local clipboard) into the VM, asking first when it is long."""
-        if self.session is None or not getattr(self.session, "ready", False) or self.view.view_only:
+        if self.session is None or not self.session.ready or self.view.view_only:
             return False
         text = QGuiApplication.clipboard().text() if text is None else text
         if not text:
@@ -832,23 +508,12 @@ class ConsoleTab(QWidget):
                 self, "Type clipboard", f"Type {len(text)} characters into {self.target.title}?", "Type",
                 "Every character is sent as a key press; the VM sees it as typing."):
             return False
-        typer = getattr(self.view, "type_text", None)
-        if typer is None:
-            try:
-                from qvmrc.ui import keyboard
-
-                def typer(t: str) -> Any:
-                    return keyboard.type_text(self.session, t)  # type: ignore[attr-defined]
-            except ImportError:
-                return False
         try:
-            result = typer(text)
+            typed = self.view.type_text(text)
         except ValueError as e:  # keyboard.TextTooLong and characters that cannot be typed
             self.notification.emit("Type clipboard", str(e), True)
             return False
-        if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
-            result = await result
-        if result is False:
+        if not typed:
             return False
         log.info("typed %d characters into %s", len(text), self.target.title)
         return True
@@ -916,7 +581,7 @@ class ConsoleTab(QWidget):
         self.notification.emit("Recording", f"reconnecting to record from the start into {path}", False)
         await self.reconnect()
 
-    async def _watch_recording_cap(self, session: Any) -> None:
+    async def _watch_recording_cap(self, session: ConsoleSession) -> None:
         """The session ends a recording by itself at its size cap: show that."""
         await session.recording_ended.wait()
         if session is self.session and self._recording and session.recording_capped:
@@ -944,15 +609,11 @@ class ConsoleTab(QWidget):
 
     def _apply_keys(self, *_: object) -> None:
         """Guest layout and cursor choices from Settings onto the view."""
-        kb = getattr(self.view, "keyboard", None)
-        if kb is not None:
-            kb.guest_layout = self.settings.guest_layout
-        if hasattr(self.view, "set_cursor_options"):
-            self.view.set_cursor_options(self.settings.show_local_cursor, self.settings.dot_cursor)
+        self.view.keyboard.guest_layout = self.settings.guest_layout
+        self.view.set_cursor_options(self.settings.show_local_cursor, self.settings.dot_cursor)
 
     def _apply_hotkey(self, settings: Settings) -> None:
-        if hasattr(self.view, "set_release_hotkey"):
-            self.view.set_release_hotkey(settings.release_hotkey)
+        self.view.set_release_hotkey(settings.release_hotkey)
 
     def set_trusted(self, trusted: bool) -> None:
         """Its control plane was saved (or removed): clipboard sharing follows."""
