@@ -34,6 +34,9 @@ from qvmrc.rfb import events as ev  # noqa: E402
 from qvmrc.session import Session, SessionListener, SessionOptions  # noqa: E402
 from tests.support import servers  # noqa: E402
 
+#: Extra SessionOptions for every session (``--option``), e.g. the app's front_buffer=1.
+OPTIONS: dict[str, object] = {}
+
 
 class Watcher(SessionListener):
     """Tracks coverage to know when a complete frame has arrived."""
@@ -69,7 +72,7 @@ class Watcher(SessionListener):
 
 async def first_frame_ms(url: str, encodings: tuple[str, ...]) -> float:
     w = Watcher()
-    s = Session(url, SessionOptions(encodings=encodings), w)
+    s = Session(url, SessionOptions(encodings=encodings, **OPTIONS), w)
     t0 = time.perf_counter()
     task = asyncio.create_task(s.run())
     await asyncio.wait_for(w.complete.wait(), 30)
@@ -81,7 +84,7 @@ async def first_frame_ms(url: str, encodings: tuple[str, ...]) -> float:
 
 async def idle_cpu(url: str, seconds: float) -> float:
     w = Watcher()
-    s = Session(url, SessionOptions(encodings=("tight", "zrle", "raw")), w)
+    s = Session(url, SessionOptions(encodings=("tight", "zrle", "raw"), **OPTIONS), w)
     task = asyncio.create_task(s.run())
     await asyncio.wait_for(w.complete.wait(), 30)
     await asyncio.sleep(1.0)
@@ -95,7 +98,7 @@ async def idle_cpu(url: str, seconds: float) -> float:
 
 async def sustained(url: str, seconds: float, keys_every: float) -> dict[str, float]:
     w = Watcher()
-    s = Session(url, SessionOptions(encodings=("tight",), jpeg_quality=6), w)
+    s = Session(url, SessionOptions(encodings=("tight",), jpeg_quality=6, **OPTIONS), w)
     task = asyncio.create_task(s.run())
     await asyncio.wait_for(w.complete.wait(), 30)
     sent: list[float] = []
@@ -137,7 +140,18 @@ def main() -> int:
     ap.add_argument("--idle-seconds", type=float, default=60)
     ap.add_argument("--sustain-seconds", type=float, default=10)
     ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--option", action="append", default=[], metavar="NAME=INT",
+                    help="a SessionOptions field for every session (front_buffer=1: the app's hand-over)")
+    ap.add_argument("--double-buffer", action="store_true",
+                    help="hand frames over by swapping buffers instead (bench/handover.py; with front_buffer=1)")
     args = ap.parse_args()
+    for opt in args.option:
+        name, _, value = opt.partition("=")
+        OPTIONS[name] = int(value)
+    if args.double_buffer:
+        from bench.handover import install_double_buffer
+
+        install_double_buffer()
     results: dict[str, object] = {}
     tmp = tempfile.mkdtemp(prefix="qvmrc-live-")
 

@@ -468,7 +468,8 @@ def live(args: argparse.Namespace) -> int:
     """Live targets (issue 4) through websockify on loopback: bench/live.py measures,
     this keeps its JSON for RESULTS.md (rebuilt with --report-only)."""
     WORK.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, str(BENCH / "live.py"), "--json", str(LIVE_JSON)]
+    # The app's sessions keep a front buffer for the view (the decode/paint hand-over).
+    cmd = [sys.executable, str(BENCH / "live.py"), "--json", str(LIVE_JSON), "--option", "front_buffer=1"]
     if args.quick:
         cmd += ["--idle-seconds", "10", "--sustain-seconds", "5"]
     rc = subprocess.run(cmd, cwd=REPO).returncode

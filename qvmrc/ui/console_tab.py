@@ -13,15 +13,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QFileDialog,
     QVBoxLayout,
     QWidget,
 )
@@ -49,13 +46,12 @@ from qvmrc.session import (
 )
 from qvmrc.ui import dialogs
 from qvmrc.ui.clipboard import ClipboardSync
+from qvmrc.ui.console_actions import ConsoleActionsMixin
 from qvmrc.ui.console_toolbar import ConsoleToolbarMixin
 from qvmrc.ui.console_view import ConsoleView
 from qvmrc.ui.keyboard import SEND_KEY_NAMES as SEND_KEYS  # noqa: F401 - re-exported
-from qvmrc.ui.keyboard import TYPE_CONFIRM_THRESHOLD as TYPE_CLIPBOARD_CONFIRM
-from qvmrc.ui.keyboard import TYPE_TEXT_LIMIT as TYPE_CLIPBOARD_LIMIT
 from qvmrc.ui.logscrub import register_secret
-from qvmrc.ui.power import PowerController, available
+from qvmrc.ui.power import PowerController
 from qvmrc.ui.quality_menu import Quality
 from qvmrc.ui.remote_resize import RemoteResizer
 from qvmrc.ui.session_bridge import SessionBridge
@@ -77,7 +73,7 @@ Resolver = Callable[[ConsoleTarget], Awaitable[Any]]
 Sleep = Callable[[float], Awaitable[None]]
 
 
-class ConsoleTab(ConsoleToolbarMixin, QWidget):
+class ConsoleTab(ConsoleToolbarMixin, ConsoleActionsMixin, QWidget):
     """A console with its own connection loop. Call :meth:`start` once a loop runs; :meth:`close_console` to end."""
 
     titleChanged = Signal(str)
@@ -178,7 +174,7 @@ class ConsoleTab(ConsoleToolbarMixin, QWidget):
 
     def _where(self) -> str:
         if self.target.has_control_plane and self.target.cp is not None:
-            return f"{self.target.title} on {self.target.cp.label}"
+            return self.tr("{vm} on {control_plane}").format(vm=self.target.title, control_plane=self.target.cp.label)
         return display_url(self.target.target)
 
     def _show(self, title: str, detail: str = "", buttons: tuple[str, ...] = ()) -> None:
@@ -199,7 +195,7 @@ class ConsoleTab(ConsoleToolbarMixin, QWidget):
         """The model's state on screen: overlay and buttons, or the live console."""
         if st.phase is Phase.CONNECTED:
             self._hide_overlay()
-            self.state_label.setText(f"Connected to {st.reason or self._where()}")
+            self.state_label.setText(self.tr("Connected to {where}").format(where=st.reason or self._where()))
             self.state_label.setToolTip(self.state_label.text())
             self.stateTextChanged.emit("")
             return
@@ -255,7 +251,7 @@ class ConsoleTab(ConsoleToolbarMixin, QWidget):
             pass
         except Exception:  # a bug must not kill the tab silently or print a traceback at the user
             log.exception("console loop of %s failed", self.target.title)
-            self._show("Something went wrong", "See the debug panel's log for details.")
+            self._show(self.tr("Something went wrong"), self.tr("See the debug panel's log for details."))
 
     async def _attempt(self) -> tuple[Outcome, BaseException | None]:
         """One connection attempt, and how it ended."""
@@ -285,7 +281,8 @@ class ConsoleTab(ConsoleToolbarMixin, QWidget):
                 asyncio.ensure_future(self._watch_recording_cap(session))
                 log.info("recording %s to %s", self.target.title, self._record_path)
             except OSError as e:
-                self.notification.emit("Recording failed", f"cannot write {self._record_path}: {e.strerror or e}",
+                self.notification.emit(self.tr("Recording failed"), self.tr("cannot write {path}: {error}").format(
+                    path=self._record_path, error=e.strerror or e),
                                        True)
                 self._record_path = None
         self._restart = False
@@ -322,7 +319,7 @@ class ConsoleTab(ConsoleToolbarMixin, QWidget):
         if self.power is None or self.target.cp is None or not self.target.vm_id:
             return False
         key = "start" if action is Action.START else "resume"
-        self.model.busy("Starting the VM…" if key == "start" else "Resuming the VM…")
+        self.model.busy(self.tr("Starting the VM…") if key == "start" else self.tr("Resuming the VM…"))
         vm = await self.power.perform(self.target.cp, self.target.vm_id, self.target.title, key)
         if vm is None:
             return False
@@ -347,7 +344,7 @@ class ConsoleTab(ConsoleToolbarMixin, QWidget):
         from qvmrc.controlplane.client import fetch_server_certificate
 
         shown = self.model.state
-        self.model.busy("Fetching the certificate…")
+        self.model.busy(self.tr("Fetching the certificate…"))
         try:
             cert = await fetch_server_certificate(url)
         except QVMRCError as err:
@@ -355,9 +352,11 @@ class ConsoleTab(ConsoleToolbarMixin, QWidget):
             return False
         where = display_url(url)
         ok = await dialogs.confirm(
-            self, "Trust this certificate?",
-            f"{where} presents a certificate that no known authority signed (normal for an appliance).",
-            "Trust", f"Compare its SHA-256 fingerprint with the one the appliance shows:\n\n{cert.sha256}")
+            self, self.tr("Trust this certificate?"),
+            self.tr("{where} presents a certificate that no known authority signed (normal for an appliance).")
+            .format(where=where),
+            self.tr("Trust"), self.tr("Compare its SHA-256 fingerprint with the one the appliance shows:\n\n{sha256}")
+            .format(sha256=cert.sha256))
         if not ok:
             return False
         cp = self.target.cp
@@ -376,9 +375,10 @@ class ConsoleTab(ConsoleToolbarMixin, QWidget):
         if self._password_prompt is not None:
             pw = await self._password_prompt()
         else:
-            self._show("Authenticating…", "The console asks for a VNC password.")
-            pw = await dialogs.ask_password(self, "VNC password",
-                                            f"The console of {self.target.title} asks for its VNC password:")
+            self._show(self.tr("Authenticating…"), self.tr("The console asks for a VNC password."))
+            pw = await dialogs.ask_password(
+                self, self.tr("VNC password"),
+                self.tr("The console of {vm} asks for its VNC password:").format(vm=self.target.title))
         if pw is not None:
             register_secret(pw)
             self._password = pw  # for reconnects of this tab only; never saved
@@ -449,8 +449,10 @@ class ConsoleTab(ConsoleToolbarMixin, QWidget):
             s.set_encoding_preferences(quality.encodings, quality.jpeg_quality, quality.compress_level)
         log.info("console %s: encodings %s, JPEG quality %s, compression %s", self.target.title,
                  ",".join(quality.encodings), quality.jpeg_quality, quality.compress_level)
-        self._note(f"Quality: {quality.preferred}, JPEG {'off' if quality.jpeg_quality is None else quality.jpeg_quality}"
-                   f", compression {'default' if quality.compress_level is None else quality.compress_level}")
+        jpeg = self.tr("off") if quality.jpeg_quality is None else str(quality.jpeg_quality)
+        level = self.tr("default") if quality.compress_level is None else str(quality.compress_level)
+        self._note(self.tr("Quality: {encoding}, JPEG {jpeg}, compression {level}").format(
+            encoding=quality.preferred, jpeg=jpeg, level=level))
 
     def _with_quality(self, factory: SessionFactory) -> SessionFactory:
         def make(url: str, opts: SessionOptions, listener: SessionListener) -> ConsoleSession:
@@ -464,139 +466,6 @@ class ConsoleTab(ConsoleToolbarMixin, QWidget):
         """A one-line note in the tab's status bar."""
         self.status.showMessage(text, 8000)
         log.info("console %s: %s", self.target.title, text)
-
-    def copy_screenshot(self) -> bool:
-        img = self.view.screenshot()
-        if img.isNull():
-            self.notification.emit("Copy screenshot", "there is no screen to copy yet", False)
-            return False
-        QGuiApplication.clipboard().setImage(img)
-        self._note(f"Screenshot copied to the clipboard ({img.width()} × {img.height()})")
-        return True
-
-    def _set_smooth(self, on: bool) -> None:
-        self.view.smooth = on
-
-    def _set_view_only(self, on: bool) -> None:
-        self.view.view_only = on
-        self.keys_button.setEnabled(not on)
-        self.type_action.setEnabled(not on)
-
-    def send_keys(self, combo: str) -> None:
-        if self.session is None or not self.session.ready or self.view.view_only:
-            return
-        self.view.send_keys(combo)
-        log.info("sent %s to %s", combo, self.target.title)
-        self.view.setFocus()
-
-    def _type_clipboard_clicked(self) -> None:
-        asyncio.ensure_future(self.type_clipboard())
-
-    async def type_clipboard(self, text: str | None = None) -> bool:
-        """Type text (default: the local clipboard) into the VM, asking first when it is long."""
-        if self.session is None or not self.session.ready or self.view.view_only:
-            return False
-        text = QGuiApplication.clipboard().text() if text is None else text
-        if not text:
-            self.notification.emit("Type clipboard", "The clipboard holds no text.", False)
-            return False
-        if len(text) > TYPE_CLIPBOARD_LIMIT:
-            self.notification.emit("Type clipboard", f"The clipboard holds {len(text)} characters; at most "
-                                   f"{TYPE_CLIPBOARD_LIMIT} can be typed.", True)
-            return False
-        if len(text) > TYPE_CLIPBOARD_CONFIRM and not await dialogs.confirm(
-                self, "Type clipboard", f"Type {len(text)} characters into {self.target.title}?", "Type",
-                "Every character is sent as a key press; the VM sees it as typing."):
-            return False
-        try:
-            typed = self.view.type_text(text)
-        except ValueError as e:  # keyboard.TextTooLong and characters that cannot be typed
-            self.notification.emit("Type clipboard", str(e), True)
-            return False
-        if not typed:
-            return False
-        log.info("typed %d characters into %s", len(text), self.target.title)
-        return True
-
-    def _update_power_menu(self) -> None:
-        for key, a in self.power_actions.items():
-            a.setEnabled(available(key, self.vm_state or "UNKNOWN"))
-
-    def _power_clicked(self, key: str) -> None:
-        if self.power is None or self.target.cp is None or not self.target.vm_id:
-            return
-        asyncio.ensure_future(self._power(key))
-
-    async def _power(self, key: str) -> None:
-        assert self.power is not None and self.target.cp is not None and self.target.vm_id
-        vm = await self.power.perform(self.target.cp, self.target.vm_id, self.target.title, key)
-        if vm is not None:
-            self.vm_state = vm.state
-            if key in ("start", "resume") and self.driver.waiting:
-                self.retry_now()
-
-    def _screenshot_clicked(self) -> None:
-        name = f"{self.target.title}-{time.strftime('%Y%m%d-%H%M%S')}.png".replace("/", "_")
-        path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", name, "PNG images (*.png)")
-        if path:
-            self.save_screenshot(path)
-
-    def save_screenshot(self, path: str) -> bool:
-        try:
-            result = self.view.save_screenshot(path)
-        except OSError as e:
-            self.notification.emit("Screenshot failed", str(e.strerror or e), True)
-            return False
-        if result is False:
-            self.notification.emit("Screenshot failed", f"cannot write {path}", True)
-            return False
-        self.notification.emit("Screenshot", f"saved {path}", False)
-        return True
-
-    # ---------------------------------------------------------- recording
-
-    @property
-    def recording(self) -> bool:
-        return self._recording
-
-    def _set_recording(self, on: bool) -> None:
-        self._recording = on
-        self.record_action.setChecked(on)
-        self.record_action.setText("Stop recording" if on else "Record")
-        self.recordingChanged.emit(on)
-
-    def _record_clicked(self, on: bool) -> None:
-        if not on:
-            self.stop_recording()
-            return
-        self.record_action.setChecked(False)
-        name = f"{self.target.title}-{time.strftime('%Y%m%d-%H%M%S')}.fbs".replace("/", "_")
-        path, _ = QFileDialog.getSaveFileName(self, "Record session", name, "FBS recordings (*.fbs)")
-        if path:
-            asyncio.ensure_future(self.start_recording(path))
-
-    async def start_recording(self, path: str) -> None:
-        """Record from the handshake on: the console reconnects once so the file is replayable."""
-        self._record_path = path
-        self.notification.emit("Recording", f"reconnecting to record from the start into {path}", False)
-        await self.reconnect()
-
-    async def _watch_recording_cap(self, session: ConsoleSession) -> None:
-        """The session ends a recording by itself at its size cap: show that."""
-        await session.recording_ended.wait()
-        if session is self.session and self._recording and session.recording_capped:
-            self.notification.emit("Recording stopped", f"{self._record_path} reached its size cap "
-                                   "and is complete up to there", True)
-            self._record_path = None
-            self._set_recording(False)
-
-    def stop_recording(self) -> None:
-        if self.session is not None and self._recording:
-            self.session.stop_recording()
-            log.info("recording of %s saved to %s", self.target.title, self._record_path)
-            self.notification.emit("Recording saved", str(self._record_path), False)
-        self._record_path = None
-        self._set_recording(False)
 
     # ----------------------------------------------------------- settings
 
