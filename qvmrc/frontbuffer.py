@@ -8,10 +8,10 @@ from the front buffer holding the same lock. The copy is also where the
 padding byte becomes 0xFF (opaque), in the same numpy pass, so no other layer
 forces alpha.
 
-Chosen over a double buffer (swapping the decoder's array at each update) by
-measurement (bench/micro_handover.py, bench/RESULTS.md): a swap still has to
-bring the new back buffer up to date with the damage, so it copies as much,
-and it costs an extra alpha pass and a rewrap of the view's image per update.
+Chosen over a double buffer (swapping the decoder's array at each update): a
+swap still has to bring the new back buffer up to date with every update's
+damage, so it copies as much, plus an alpha pass in place and a rewrap of the
+view's image per update; it measured slower (bench/RESULTS.md, "Hand-over").
 
 Qt-free: the session and the headless tools use it too.
 """
