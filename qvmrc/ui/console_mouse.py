@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QMouseEvent, QWheelEvent
 
 from qvmrc.ui import pointer as pt
 from qvmrc.ui.view_session import ViewSession
@@ -124,3 +125,55 @@ class MouseInput:
             self.send_buttons()
             self.buttons = held
             self.send_buttons()
+
+
+class ConsoleMouseMixin:
+    """Mouse events of a ConsoleView: a click grabs, then buttons and motion go to the VM."""
+
+    def _input_live(self) -> bool:
+        return self._session is not None and not self._view_only and self.image is not None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if not self._input_live():
+            event.ignore()
+            return
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        bit = pt.button_mask(event.button())
+        if not self._mouse.absolute and not self._locked:
+            # The click that grabs the pointer is not a click in the guest.
+            self._mouse.swallow |= bit
+            self._lock_pointer()
+            event.accept()
+            return
+        self.grab_input()
+        self._mouse.press(bit, event.position())
+        event.accept()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if not self._input_live():
+            event.ignore()
+            return
+        self._mouse.release(pt.button_mask(event.button()), event.position())
+        event.accept()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        # The guest sees press/release pairs and decides on double clicks itself.
+        self.mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if not self._input_live():
+            event.ignore()
+            return
+        if self._mouse.absolute:
+            self._mouse.send_absolute(event.position())
+        elif self._locked:
+            self._mouse.relative_motion(event.position())
+        event.accept()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if not self._input_live() or (not self._mouse.absolute and not self._locked):
+            event.ignore()
+            return
+        delta = event.angleDelta()
+        self._mouse.wheel(event.position(), delta.x(), delta.y())
+        event.accept()

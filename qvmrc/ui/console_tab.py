@@ -1,4 +1,9 @@
-"""One console in a tab: toolbar, view, state overlay, status bar.
+"""One console in a tab: the glue between a session, its view, the overlay and the toolbar.
+
+The parts live apart: the view (console_view), the overlay (state_overlay),
+the toolbar and status bar (console_toolbar), what the buttons do
+(console_actions), and the session's listener (session_bridge), whose
+signals reach view and tab alike.
 
 The tab is glue around qvmrc.console: the ConsoleModel decides what state the
 console is in and when to connect again; the tab renders that state as the

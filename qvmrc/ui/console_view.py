@@ -9,8 +9,8 @@ size of the remote screen in logical pixels when it sits in a ``ConsoleArea``
 top-left part of a screen larger than the widget.
 
 Painting lives in ``frame_painter``, the pointer shape in ``console_cursor``,
-the keyboard grab and system keys in ``console_grab``, the mouse in
-``console_mouse``; this widget holds the state they share (grabbed, locked,
+grabbing (keyboard, pointer lock, system keys) in ``console_grab``, key events
+in ``console_keys``, mouse events in ``console_mouse``; this widget holds the state they share (grabbed, locked,
 view-only, dimmed) and routes Qt's events.
 """
 
@@ -18,23 +18,15 @@ from __future__ import annotations
 
 import math
 import weakref
-from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QCursor,
-    QFocusEvent,
-    QGuiApplication,
-    QHideEvent,
     QImage,
-    QInputMethodEvent,
-    QKeyEvent,
     QKeySequence,
-    QMouseEvent,
     QPainter,
     QPaintEvent,
     QResizeEvent,
-    QWheelEvent,
 )
 from PySide6.QtWidgets import QScrollArea, QWidget
 
@@ -43,17 +35,15 @@ from qvmrc.rfb.events import CursorShape, FramebufferUpdated
 from qvmrc.ui import pointer as pt
 from qvmrc.ui import zoom
 from qvmrc.ui.console_cursor import ServerCursor, dot_cursor
-from qvmrc.ui.console_grab import KeyboardGrab
-from qvmrc.ui.console_mouse import MouseInput
+from qvmrc.ui.console_grab import ConsoleGrabMixin, KeyboardGrab
+from qvmrc.ui.console_keys import ConsoleKeysMixin
+from qvmrc.ui.console_mouse import ConsoleMouseMixin, MouseInput
 from qvmrc.ui.frame_painter import FramePainter
 from qvmrc.ui.keyboard import KeyboardHandler, ScancodeSource
 from qvmrc.ui.view_session import ViewSession
 
-#: Grabs the keyboard (and a relative pointer) from the keyboard, as in VMware.
-GRAB_SHORTCUT = QKeySequence("Ctrl+G")
 
-
-class ConsoleView(QWidget):
+class ConsoleView(ConsoleGrabMixin, ConsoleKeysMixin, ConsoleMouseMixin, QWidget):
     """One console's screen: paint, scale, keyboard, mouse, cursor, screenshots.
 
     The VMware keyboard model: keys go to the VM only while the console is
@@ -338,6 +328,19 @@ class ConsoleView(QWidget):
             self._frame_reported = on
             self.focusFrameChanged.emit(on)
 
+    def event(self, event: QEvent) -> bool:
+        routed = self._route_key_event(event)
+        if routed is not None:
+            return routed
+        etype = event.type()
+        if etype == QEvent.Type.ParentChange:
+            self.update_min_size()
+        if etype == QEvent.Type.DevicePixelRatioChange:
+            self.update_min_size()
+            self._cursor.forget_scale()
+            self._apply_cursor()
+        return super().event(event)
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._apply_cursor()
@@ -378,245 +381,3 @@ class ConsoleView(QWidget):
         """The local pointer on/off, and a dot instead of nothing when the server hides its cursor."""
         self.show_local_cursor, self.dot_cursor = show_local, dot
         self._apply_cursor()
-
-    # ================================================================ grab
-
-    def grab_input(self) -> None:
-        """Keys go to the VM (system shortcuts too, when enabled) until the hotkey."""
-        if not self._can_grab():
-            return
-        if not self._captured:
-            self._captured = True
-            if not self.hasFocus():
-                self.setFocus(Qt.FocusReason.OtherFocusReason)
-            self._sync_input_method()
-            self.update()
-        self._grab.take()
-        self._report_grab()
-
-    def _can_grab(self) -> bool:
-        # Dimmed: the overlay says the console is not live (connecting, lost).
-        return not self._view_only and not self._dimmed and self._session is not None
-
-    def release_input(self) -> None:
-        """Give keyboard and pointer back to the desktop; nothing stays held on the guest."""
-        self.keyboard.release_all()
-        self._mouse.release_all()
-        if self._locked:
-            self._unlock_pointer()
-        self._grab.give_back()
-        if self._captured:
-            self._captured = False
-            self._sync_input_method()
-            self.update()
-        self._report_grab()
-
-    def _report_grab(self) -> None:
-        grabbed = self.grabbed
-        if grabbed != self._grab_reported:
-            self._grab_reported = grabbed
-            self.grabChanged.emit(grabbed)
-        self._update_mode_text()
-        self._report_focus_frame()
-
-    def _on_hotkey(self) -> None:
-        # The focus stays here (with its frame): Tab moves on from the console.
-        if self.grabbed:
-            self.release_input()
-
-    def _lock_pointer(self) -> None:
-        if not self._can_grab():
-            return
-        self._locked = True
-        self.grabMouse()
-        self._mouse.forget()
-        self.warp_to_centre()
-        self._apply_cursor()
-        self.grab_input()
-        self._report_grab()
-
-    def _unlock_pointer(self) -> None:
-        self._locked = False
-        self.releaseMouse()
-        self._mouse.forget()
-        self._apply_cursor()
-        self._report_grab()
-
-    def warp_to_centre(self) -> QPointF:
-        """Put the (hidden, locked) pointer in the middle; returns where that is."""
-        centre = QPoint(self.width() // 2, self.height() // 2)
-        self._mouse.last_local = QPointF(centre)
-        QCursor.setPos(self.mapToGlobal(centre))
-        return QPointF(centre)
-
-    def _update_mode_text(self) -> None:
-        if self._view_only:
-            text = self.tr("View only")
-        elif self._captured:
-            text = self.tr("Press {hotkey} to release").format(hotkey=self.keyboard.hotkey_text)
-        elif not self._mouse.absolute:
-            text = self.tr("Relative pointer — click in the console to grab")
-        else:
-            text = self.tr("Absolute pointer — click in the console to type")
-        if text != self._mode_text:
-            self._mode_text = text
-            self.pointerModeText.emit(text)
-
-    # ================================================================ keyboard
-
-    def _sync_input_method(self) -> None:
-        """Input methods compose dead keys locally: wanted only when keys go by keysym.
-
-        With QEMU's scancodes the guest's own layout composes, so raw keys must reach it.
-        """
-        s = self._session
-        want = self._captured and not self._view_only and not (s is not None and s.extended_key_events)
-        if self.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled) != want:
-            self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, want)
-            if self.hasFocus():
-                QGuiApplication.inputMethod().update(Qt.InputMethodQuery.ImEnabled)
-
-    def _is_app_shortcut(self, event: QKeyEvent) -> bool:
-        if not self.app_shortcuts:
-            return False
-        seq = QKeySequence(event.keyCombination())
-        return any(seq.matches(s) == QKeySequence.SequenceMatch.ExactMatch for s in self.app_shortcuts)
-
-    def event(self, event: QEvent) -> bool:
-        etype = event.type()
-        if etype == QEvent.Type.ShortcutOverride:
-            # Grabbed, claim every key for the guest (Ctrl+W must not close the
-            # tab) except app shortcuts; not grabbed, the app keeps them all.
-            assert isinstance(event, QKeyEvent)
-            if self._keys_to_vm() and not self._is_app_shortcut(event):
-                event.accept()
-                return True
-            return super().event(event)
-        if etype == QEvent.Type.KeyPress:
-            assert isinstance(event, QKeyEvent)
-            if self._keys_to_vm() and event.key() in (Qt.Key.Key_Tab.value, Qt.Key.Key_Backtab.value):
-                # QWidget would move the focus; a grabbed VM gets Tab and Shift+Tab.
-                self.keyPressEvent(event)
-                return True
-        if etype == QEvent.Type.ParentChange:
-            self.update_min_size()
-        if etype == QEvent.Type.DevicePixelRatioChange:
-            self.update_min_size()
-            self._cursor.forget_scale()
-            self._apply_cursor()
-        return super().event(event)
-
-    def _keys_to_vm(self) -> bool:
-        return self._captured and not self._view_only and self._session is not None
-
-    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: A002 - Qt's name
-        if self._captured:
-            return False
-        return super().focusNextPrevChild(next)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if not self._keys_to_vm():
-            if (self._can_grab() and self.image is not None
-                    and QKeySequence(event.keyCombination()).matches(GRAB_SHORTCUT)
-                    == QKeySequence.SequenceMatch.ExactMatch):
-                self._grab_from_keyboard()
-                event.accept()
-                return
-            event.ignore()  # the application's: menus, shortcuts, focus keys
-            return
-        self.keyboard.key_press(event)
-        event.accept()
-
-    def _grab_from_keyboard(self) -> None:
-        if self._mouse.absolute:
-            self.grab_input()
-        else:
-            self._lock_pointer()
-
-    def keyReleaseEvent(self, event: QKeyEvent) -> None:
-        if not self._keys_to_vm():
-            event.ignore()
-            return
-        self.keyboard.key_release(event)
-        event.accept()
-
-    def inputMethodEvent(self, event: QInputMethodEvent) -> None:
-        if self._keys_to_vm() and event.commitString():
-            self.keyboard.commit_text(event.commitString())
-        event.accept()
-
-    def focusInEvent(self, event: QFocusEvent) -> None:
-        super().focusInEvent(event)
-        self._sync_input_method()
-        self._report_focus_frame()
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        # Keys held now would never see their release: release them on the guest.
-        self.release_input()
-        super().focusOutEvent(event)
-        self._report_focus_frame()
-
-    def hideEvent(self, event: QHideEvent) -> None:
-        self.release_input()
-        super().hideEvent(event)
-
-    def send_keys(self, combo: str) -> None:
-        """A "Send key" menu entry (keyboard.SEND_KEY_NAMES)."""
-        if not self._view_only:
-            self.keyboard.send_keys(combo)
-
-    def type_text(self, text: str, confirm: Callable[[int], bool] | None = None) -> bool:
-        """"Type clipboard": see KeyboardHandler.type_text."""
-        if self._view_only:
-            return False
-        return self.keyboard.type_text(text, confirm)
-
-    # ================================================================ mouse
-
-    def _input_live(self) -> bool:
-        return self._session is not None and not self._view_only and self.image is not None
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if not self._input_live():
-            event.ignore()
-            return
-        self.setFocus(Qt.FocusReason.MouseFocusReason)
-        bit = pt.button_mask(event.button())
-        if not self._mouse.absolute and not self._locked:
-            # The click that grabs the pointer is not a click in the guest.
-            self._mouse.swallow |= bit
-            self._lock_pointer()
-            event.accept()
-            return
-        self.grab_input()
-        self._mouse.press(bit, event.position())
-        event.accept()
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if not self._input_live():
-            event.ignore()
-            return
-        self._mouse.release(pt.button_mask(event.button()), event.position())
-        event.accept()
-
-    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        # The guest sees press/release pairs and decides on double clicks itself.
-        self.mousePressEvent(event)
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if not self._input_live():
-            event.ignore()
-            return
-        if self._mouse.absolute:
-            self._mouse.send_absolute(event.position())
-        elif self._locked:
-            self._mouse.relative_motion(event.position())
-        event.accept()
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        if not self._input_live() or (not self._mouse.absolute and not self._locked):
-            event.ignore()
-            return
-        delta = event.angleDelta()
-        self._mouse.wheel(event.position(), delta.x(), delta.y())
-        event.accept()
