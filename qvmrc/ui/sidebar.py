@@ -57,6 +57,8 @@ class Sidebar(QWidget):
         self.search.setAccessibleDescription(self.tr("Shows only the VMs and control planes whose name "
                                                      "or id contains this text"))
         self.search.setClearButtonEnabled(True)
+        for clear in self.search.findChildren(QToolButton):  # Qt's own clear button has no name
+            clear.setAccessibleName(self.tr("Clear search"))
         self.search.textChanged.connect(self.apply_filter)
         self.add_button = QToolButton()
         self.add_button.setText("+")
@@ -79,6 +81,7 @@ class Sidebar(QWidget):
         self.tree.setUniformRowHeights(True)
         header = self.tree.header()
         header.setStretchLastSection(False)
+        header.setAccessibleName(self.tr("Columns of the VM list"))
         header.setSectionResizeMode(0, header.ResizeMode.Stretch)
         header.setSectionResizeMode(1, header.ResizeMode.ResizeToContents)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
