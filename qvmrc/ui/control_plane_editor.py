@@ -67,7 +67,7 @@ class ControlPlaneEditor(QObject):
         else:
             asyncio.ensure_future(dlg.load_vms())
         fut: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        dlg.finished.connect(lambda r: fut.done() or fut.set_result(r))
+        dlg.finished.connect(lambda r: None if fut.done() else fut.set_result(r))
         dlg.open()
         if await fut != dlg.DialogCode.Accepted.value:
             dlg.deleteLater()

@@ -148,26 +148,29 @@ class Sidebar(QWidget):
         if item is not None:
             item.setText(0, label)
 
+    def _tops(self) -> list[QTreeWidgetItem]:
+        return [t for i in range(self.tree.topLevelItemCount()) if (t := self.tree.topLevelItem(i)) is not None]
+
+    @staticmethod
+    def _children(top: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+        return [c for j in range(top.childCount()) if (c := top.child(j)) is not None]
+
     def cp_item(self, cp_id: str) -> QTreeWidgetItem | None:
-        return next((self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())
-                     if self.tree.topLevelItem(i).data(0, ROLE)[1] == cp_id), None)
+        return next((t for t in self._tops() if t.data(0, ROLE)[1] == cp_id), None)
 
     def vm_item(self, cp_id: str, vm_id: str) -> QTreeWidgetItem | None:
         top = self.cp_item(cp_id)
         if top is None:
             return None
-        return next((top.child(j) for j in range(top.childCount())
-                     if top.child(j).data(0, ROLE) == ("vm", cp_id, vm_id)), None)
+        return next((c for c in self._children(top) if c.data(0, ROLE) == ("vm", cp_id, vm_id)), None)
 
     def apply_filter(self, text: str) -> None:
         """A control plane whose name matches shows all its VMs; else only the matching VMs."""
         needle = text.strip().lower()
-        for i in range(self.tree.topLevelItemCount()):
-            top = self.tree.topLevelItem(i)
+        for top in self._tops():
             cp_match = bool(needle) and needle in top.text(0).lower()
             any_child = False
-            for j in range(top.childCount()):
-                child = top.child(j)
+            for child in self._children(top):
                 _, _, vm_id = child.data(0, ROLE)
                 match = not needle or cp_match or needle in child.text(0).lower() or needle in vm_id.lower()
                 child.setHidden(not match)
