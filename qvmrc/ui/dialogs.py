@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
@@ -29,14 +29,14 @@ async def _await_dialog(dialog: QMessageBox | QInputDialog) -> int:
         dialog.deleteLater()
 
 
-async def confirm(parent: QWidget | None, title: str, text: str, ok_text: str = "OK",
+async def confirm(parent: QWidget | None, title: str, text: str, ok_text: str | None = None,
                   informative: str = "") -> bool:
-    """Ask a yes/no question; the safe answer (Cancel) is the default."""
+    """Ask a yes/no question; the safe answer (Cancel) is the default. Texts come translated."""
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Cancel, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)  # VM names and server texts are not markup
     if informative:
         box.setInformativeText(informative)
-    ok = box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)
+    ok = box.addButton(ok_text or QCoreApplication.translate("dialogs", "OK"), QMessageBox.ButtonRole.AcceptRole)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     await _await_dialog(box)
     return box.clickedButton() is ok

@@ -18,7 +18,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QToolBar, QWidget
 
 from qvmrc.paths import config_dir
@@ -30,7 +30,11 @@ from qvmrc.ui.single_instance import Claim, InstanceServer, OpenRequest, bring_t
 
 log = logging.getLogger(__name__)
 
-HANDLER_QUESTION = "Open qvmrc:// links from the web UI with QVMRC?"
+HANDLER_QUESTION = QT_TRANSLATE_NOOP("Startup", "Open qvmrc:// links from the web UI with QVMRC?")
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Startup", text)
+
 
 __all__ = ["HANDLER_QUESTION", "Startup", "claim_instance", "install_link_filter", "prepare"]
 
@@ -164,15 +168,17 @@ class Startup:
         self.show_handler_banner()
 
     def show_handler_banner(self) -> QToolBar:
-        bar = QToolBar("Links", self.window)
+        bar = QToolBar(_tr("Links"), self.window)
         bar.setObjectName("linkHandlerBar")
         bar.setMovable(False)
         box = QWidget()
         lay = QHBoxLayout(box)
         lay.setContentsMargins(8, 2, 8, 2)
-        label = QLabel(f"<b>{HANDLER_QUESTION}</b> Then “Open console” in the web UI opens it here.")
-        yes = QPushButton("Open links with QVMRC")
-        no = QPushButton("Not now")
+        label = QLabel(_tr("<b>{0}</b> Then “Open console” in the web UI opens it here.").format(_tr(HANDLER_QUESTION)))
+        yes = QPushButton(_tr("Open links with QVMRC"))
+        no = QPushButton(_tr("Not now"))
+        yes.setAccessibleName(_tr("Open links with QVMRC"))
+        no.setAccessibleName(_tr("Do not open links with QVMRC now"))
         yes.setObjectName("handlerYes")
         no.setObjectName("handlerNo")
         lay.addWidget(label, 1)
@@ -202,11 +208,11 @@ class Startup:
         try:
             lines = await asyncio.to_thread(handlers.register)
         except handlers.HandlerError as e:
-            self.window.notify("Links", str(e), True)
+            self.window.notify(_tr("Links"), str(e), True)
             return
         for line in lines:
             log.info("link handler: %s", line)
-        self.window.notify("Links", "qvmrc:// and qvmc:// links now open QVMRC", False)
+        self.window.notify(_tr("Links"), _tr("qvmrc:// and qvmc:// links now open QVMRC"), False)
 
     # ------------------------------------------------------- secret storage
 
@@ -219,15 +225,15 @@ class Startup:
     async def ask_secret_storage(self) -> str:
         """No keyring works: the user chooses memory-only or a 0600 file; the answer is kept."""
         assert self.secrets is not None
-        box = QMessageBox(QMessageBox.Icon.Warning, "Where should tokens be kept?",
-                          "No system keyring is available (Secret Service, Keychain or Credential "
-                          "Locker), so QVMRC cannot store tokens safely.", QMessageBox.StandardButton.NoButton,
-                          self.window)
+        box = QMessageBox(QMessageBox.Icon.Warning, _tr("Where should tokens be kept?"),
+                          _tr("No system keyring is available (Secret Service, Keychain or Credential "
+                              "Locker), so QVMRC cannot store tokens safely."),
+                          QMessageBox.StandardButton.NoButton, self.window)
         box.setInformativeText(
-            f"Keep them for this session only (asked again after a restart), or save them in "
-            f"{self.secrets.path} — readable only by you, but NOT encrypted.")
-        session = box.addButton("This session only", QMessageBox.ButtonRole.RejectRole)
-        box.addButton("Save in a file (not encrypted)", QMessageBox.ButtonRole.AcceptRole)
+            _tr("Keep them for this session only (asked again after a restart), or save them in "
+                "{0} — readable only by you, but NOT encrypted.").format(self.secrets.path))
+        session = box.addButton(_tr("This session only"), QMessageBox.ButtonRole.RejectRole)
+        box.addButton(_tr("Save in a file (not encrypted)"), QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(session)
         box.setObjectName("secretStorageQuestion")
         try:
