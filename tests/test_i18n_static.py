@@ -78,11 +78,11 @@ def _name(func: ast.AST) -> str:
 def offenders(path: Path) -> list[str]:
     """`file:line call` for each visible-text call given a bare string literal."""
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-    found: list[str] = []
+    found: list[tuple[int, str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and _is_words(node.value) and any(
                 isinstance(t, ast.Name) and t.id in TEXT_VARIABLES for t in node.targets):
-            found.append(f"{path.name}:{node.lineno} {TEXT_VARIABLES & {t.id for t in node.targets if isinstance(t, ast.Name)}}")
+            found.append((node.lineno, "assignment"))
             continue
         if not isinstance(node, ast.Call):
             continue
@@ -92,8 +92,8 @@ def offenders(path: Path) -> list[str]:
             args = list(node.args) + [k.value for k in node.keywords
                                       if k.arg in {"text", "title", "toolTip", "caption", "label"}]
             if any(_is_words(a) for a in args):
-                found.append(f"{path.name}:{node.lineno} {name}")
-    return found
+                found.append((node.lineno, name))
+    return [f"{path.name}:{line} {what}" for line, what in sorted(found)]
 
 
 def _all() -> dict[str, list[str]]:
@@ -130,4 +130,4 @@ def test_the_check_catches_a_bare_label_and_accepts_a_translated_one(tmp_path):
         encoding="utf-8")
     assert offenders(src) == ["sample.py:4 QLabel", "sample.py:6 setToolTip",
                               "sample.py:9 warning", "sample.py:10 addAction",
-                              "sample.py:11 {'text'}"]
+                              "sample.py:11 assignment"]

@@ -80,7 +80,7 @@ class TsTranslator(QTranslator):
 
     def __init__(self, language: str, table: Mapping[Key, list[str]]) -> None:
         super().__init__()
-        self.language = language
+        self._language = language
         self._table = dict(table)
 
     @classmethod
@@ -89,6 +89,9 @@ class TsTranslator(QTranslator):
 
     def isEmpty(self) -> bool:  # noqa: N802 - Qt's name
         return not self._table
+
+    def language(self) -> str:
+        return self._language
 
     def translate(self, context: str, source: str, disambiguation: str | None = None,
                   n: int = -1) -> str | None:
@@ -100,7 +103,7 @@ class TsTranslator(QTranslator):
         if len(forms) == 1 or n < 0:
             text = forms[0]
         else:
-            text = forms[min(_plural_index(self.language, n), len(forms) - 1)]
+            text = forms[min(_plural_index(self._language, n), len(forms) - 1)]
         return text.replace("%n", str(n)) if n >= 0 else text
 
 
@@ -160,3 +163,9 @@ def uninstall(app: QCoreApplication) -> None:
     """Back to the English source text (tests switch languages)."""
     while _installed:
         app.removeTranslator(_installed.pop())
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate looks for
+    """Mark ``text`` for lupdate under ``context``; show it later through
+    ``QCoreApplication.translate(context, text)``. (PySide's own is typed as returning object.)"""
+    return text

@@ -35,6 +35,7 @@ from qvmrc.errors import QVMRCError
 from qvmrc.ui.recents import ConnectRequest, normalise_fingerprint
 from qvmrc.ui.settings import RecentTarget, Settings
 
+
 class ConnectDialog(QDialog):
     """Ask for a console; :meth:`request` is the answer once accepted."""
 

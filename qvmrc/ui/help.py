@@ -10,7 +10,7 @@ import platform
 import sys
 
 import PySide6
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, qVersion
+from PySide6.QtCore import QCoreApplication, Qt, qVersion
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from qvmrc import __version__
+from qvmrc.i18n import QT_TRANSLATE_NOOP
 
 #: (keys, what they do): the app's own shortcuts and the console's keys.
 SHORTCUTS: tuple[tuple[str, str], ...] = (

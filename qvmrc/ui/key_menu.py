@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from qvmrc import keycombos
+from qvmrc.i18n import QT_TRANSLATE_NOOP
 from qvmrc.keylayouts import LAYOUTS
 from qvmrc.ui.settings import MAX_CUSTOM_KEYS, Settings
 

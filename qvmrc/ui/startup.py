@@ -18,9 +18,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QToolBar, QWidget
 
+from qvmrc.i18n import QT_TRANSLATE_NOOP
 from qvmrc.paths import config_dir
 from qvmrc.ui import dialogs
 from qvmrc.ui.file_open import LinkOpenFilter

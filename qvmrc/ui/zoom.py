@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from qvmrc.i18n import QT_TRANSLATE_NOOP
 
 ZOOM_PERCENTS = (50, 75, 100, 125, 150, 200)
 #: Scale control entries: (label, mode). 100% is the existing "1:1" mode. Show a label
