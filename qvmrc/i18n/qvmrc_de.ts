@@ -2,446 +2,525 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
 <context>
-    <name></name>
-    <message>
-        <source>LinkDialog</source>
-        <comment>A link asks to open the console of the VM {0} on
-
-{1}
-
-This control plane is not one of your saved ones.</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>LinkDialog</source>
-        <comment>Connect only if you expected this link: the console sees your keyboard and mouse while you use it.</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>LinkDialog</source>
-        <comment>The link also asks for fullscreen.</comment>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>AboutDialog</name>
     <message>
         <source>About QVMRC</source>
-        <translation type="unfinished"></translation>
+        <translation>Über QVMRC</translation>
+    </message>
+    <message>
+        <source>Console for LimiQuantix virtual machines.</source>
+        <translation>Konsole für virtuelle Maschinen von LimiQuantix.</translation>
     </message>
     <message>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopieren</translation>
     </message>
     <message>
         <source>Copy versions and folders</source>
-        <translation type="unfinished"></translation>
+        <translation>Versionen und Ordner kopieren</translation>
     </message>
     <message>
         <source>Copy versions and folders (for a support ticket)</source>
-        <translation type="unfinished"></translation>
+        <translation>Versionen und Ordner kopieren (für eine Support-Anfrage)</translation>
     </message>
     <message>
         <source>Copied</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopiert</translation>
     </message>
 </context>
 <context>
     <name>ConnectDialog</name>
     <message>
         <source>Connect to a console</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit einer Konsole verbinden</translation>
     </message>
     <message>
         <source>Console address</source>
-        <translation type="unfinished"></translation>
+        <translation>Konsolenadresse</translation>
     </message>
     <message>
         <source>wss://host/path, ws://…, vnc://host:port or a qvmrc:// link</source>
-        <translation type="unfinished"></translation>
+        <translation>wss://host/pfad, ws://…, vnc://host:port oder ein qvmrc://-Link</translation>
     </message>
     <message>
         <source>Address:</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse:</translation>
     </message>
     <message>
         <source>VNC password</source>
-        <translation type="unfinished"></translation>
+        <translation>VNC-Passwort</translation>
     </message>
     <message>
         <source>if the console asks for one (used now, never saved)</source>
-        <translation type="unfinished"></translation>
+        <translation>falls die Konsole eines verlangt (nur jetzt verwendet, nie gespeichert)</translation>
     </message>
     <message>
         <source>Password:</source>
-        <translation type="unfinished"></translation>
+        <translation>Passwort:</translation>
     </message>
     <message>
         <source>View only (send no keyboard or mouse input)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur ansehen (keine Tastatur- oder Mauseingaben senden)</translation>
     </message>
     <message>
         <source>TLS (wss:// only)</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS (nur wss://)</translation>
     </message>
     <message>
         <source>Verify with the system&apos;s trusted authorities</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit den vertrauenswürdigen Zertifizierungsstellen des Systems prüfen</translation>
     </message>
     <message>
         <source>Verify with this CA file:</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit dieser CA-Datei prüfen:</translation>
     </message>
     <message>
         <source>Accept the certificate with this SHA-256 fingerprint:</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Zertifikat mit diesem SHA-256-Fingerabdruck akzeptieren:</translation>
     </message>
     <message>
         <source>CA file</source>
-        <translation type="unfinished"></translation>
+        <translation>CA-Datei</translation>
     </message>
     <message>
         <source>PEM file of the CA (or of the self-signed server certificate)</source>
-        <translation type="unfinished"></translation>
+        <translation>PEM-Datei der CA (oder des selbstsignierten Serverzertifikats)</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>Durchsuchen…</translation>
     </message>
     <message>
         <source>Browse for the CA file</source>
-        <translation type="unfinished"></translation>
+        <translation>CA-Datei suchen</translation>
     </message>
     <message>
         <source>Certificate fingerprint</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikat-Fingerabdruck</translation>
     </message>
     <message>
         <source>AB:CD:… as the appliance shows it</source>
-        <translation type="unfinished"></translation>
+        <translation>AB:CD:… wie die Appliance ihn anzeigt</translation>
     </message>
     <message>
         <source>Show the server&apos;s…</source>
-        <translation type="unfinished"></translation>
+        <translation>Den des Servers zeigen…</translation>
     </message>
     <message>
         <source>Show the server&apos;s certificate fingerprint</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Zertifikat-Fingerabdruck des Servers zeigen</translation>
     </message>
     <message>
         <source>Fetch the certificate the server presents now, to compare with the appliance&apos;s</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Zertifikat abrufen, das der Server jetzt vorlegt, um es mit dem der Appliance zu vergleichen</translation>
     </message>
     <message>
         <source>Connect</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbinden</translation>
     </message>
     <message>
         <source>CA certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>CA-Zertifikat</translation>
     </message>
     <message>
         <source>PEM certificates (*.pem *.crt);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>PEM-Zertifikate (*.pem *.crt);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Fetching the server&apos;s certificate…</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikat des Servers wird abgerufen…</translation>
     </message>
     <message>
         <source>The server presents SHA-256 {0}. Accept it only if the appliance shows the same fingerprint.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Server legt SHA-256 {0} vor. Akzeptieren Sie es nur, wenn die Appliance denselben Fingerabdruck zeigt.</translation>
     </message>
     <message>
         <source>Give the console&apos;s address.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie die Adresse der Konsole an.</translation>
     </message>
     <message>
         <source>The CA file {0} does not exist.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die CA-Datei {0} existiert nicht.</translation>
     </message>
     <message>
         <source>(none)</source>
-        <translation type="unfinished"></translation>
+        <translation>(keine)</translation>
+    </message>
+</context>
+<context>
+    <name>ConsoleTab</name>
+    <message>
+        <source>Smooth</source>
+        <translation type="vanished">Glatt</translation>
+    </message>
+    <message>
+        <source>Smooth scaling (off: sharp pixels)</source>
+        <translation type="vanished">Glatte Skalierung (aus: scharfe Pixel)</translation>
+    </message>
+    <message>
+        <source>Fullscreen</source>
+        <translation type="vanished">Vollbild</translation>
+    </message>
+    <message>
+        <source>Fullscreen (F11)</source>
+        <translation type="vanished">Vollbild (F11)</translation>
+    </message>
+    <message>
+        <source>Send key</source>
+        <translation type="vanished">Taste senden</translation>
+    </message>
+    <message>
+        <source>Type clipboard</source>
+        <translation type="vanished">Zwischenablage tippen</translation>
+    </message>
+    <message>
+        <source>Type the local clipboard&apos;s text as key presses (for BIOS and installers)</source>
+        <translation type="vanished">Den Text der lokalen Zwischenablage als Tastendrücke tippen (für BIOS und Installer)</translation>
+    </message>
+    <message>
+        <source>View only</source>
+        <translation type="vanished">Nur ansehen</translation>
+    </message>
+    <message>
+        <source>Send no keyboard or mouse input</source>
+        <translation type="vanished">Keine Tastatur- oder Mauseingaben senden</translation>
+    </message>
+    <message>
+        <source>Power</source>
+        <translation type="vanished">Energie</translation>
+    </message>
+    <message>
+        <source>Power actions need a control plane (this console was opened by URL)</source>
+        <translation type="vanished">Energieaktionen brauchen eine Steuerungsebene (diese Konsole wurde über eine URL geöffnet)</translation>
+    </message>
+    <message>
+        <source>Screenshot…</source>
+        <translation type="vanished">Bildschirmfoto…</translation>
+    </message>
+    <message>
+        <source>Save the console as a PNG</source>
+        <translation type="vanished">Die Konsole als PNG speichern</translation>
+    </message>
+    <message>
+        <source>Copy screenshot</source>
+        <translation type="vanished">Bildschirmfoto kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the console&apos;s picture to the clipboard</source>
+        <translation type="vanished">Das Bild der Konsole in die Zwischenablage kopieren</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation type="vanished">Aufzeichnen</translation>
+    </message>
+    <message>
+        <source>Record the session to an FBS file for a bug report</source>
+        <translation type="vanished">Die Sitzung für einen Fehlerbericht in eine FBS-Datei aufzeichnen</translation>
+    </message>
+    <message>
+        <source>Display</source>
+        <translation type="vanished">Anzeige</translation>
+    </message>
+    <message>
+        <source>Fit window to guest</source>
+        <translation type="vanished">Fenster an Gast anpassen</translation>
+    </message>
+    <message>
+        <source>Resize the window so the console shows at 100%</source>
+        <translation type="vanished">Die Fenstergröße so ändern, dass die Konsole bei 100 % erscheint</translation>
+    </message>
+    <message>
+        <source>Resize guest to window</source>
+        <translation type="vanished">Gast an Fenster anpassen</translation>
+    </message>
+    <message>
+        <source>Resize the guest&apos;s screen to the window (when the server allows it)</source>
+        <translation type="vanished">Den Bildschirm des Gasts an das Fenster anpassen (wenn der Server es erlaubt)</translation>
+    </message>
+    <message>
+        <source>Scale</source>
+        <translation type="vanished">Skalierung</translation>
     </message>
 </context>
 <context>
     <name>ControlPlaneDialog</name>
     <message>
         <source>Edit control plane</source>
-        <translation type="unfinished"></translation>
+        <translation>Steuerungsebene bearbeiten</translation>
     </message>
     <message>
         <source>Add control plane</source>
-        <translation type="unfinished"></translation>
+        <translation>Steuerungsebene hinzufügen</translation>
     </message>
     <message>
         <source>https://limiquantix.example.com</source>
-        <translation type="unfinished"></translation>
+        <translation>https://limiquantix.example.com</translation>
     </message>
     <message>
         <source>Control plane URL</source>
-        <translation type="unfinished"></translation>
+        <translation>URL der Steuerungsebene</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>optional display name</source>
-        <translation type="unfinished"></translation>
+        <translation>optionaler Anzeigename</translation>
     </message>
     <message>
         <source>API token</source>
-        <translation type="unfinished"></translation>
+        <translation>API-Token</translation>
     </message>
     <message>
         <source>API token (optional today; stored in the keyring or a private file)</source>
-        <translation type="unfinished"></translation>
+        <translation>API-Token (derzeit optional; im Schlüsselbund oder einer privaten Datei gespeichert)</translation>
     </message>
     <message>
         <source>Verify the TLS certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS-Zertifikat prüfen</translation>
     </message>
     <message>
         <source>A trusted certificate is pinned.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein vertrautes Zertifikat ist hinterlegt.</translation>
     </message>
     <message>
         <source>Control plane URL:</source>
-        <translation type="unfinished"></translation>
+        <translation>URL der Steuerungsebene:</translation>
     </message>
     <message>
         <source>Name:</source>
-        <translation type="unfinished"></translation>
+        <translation>Name:</translation>
     </message>
     <message>
         <source>Token:</source>
-        <translation type="unfinished"></translation>
+        <translation>Token:</translation>
     </message>
     <message>
         <source>Load VMs</source>
-        <translation type="unfinished"></translation>
+        <translation>VMs laden</translation>
     </message>
     <message>
         <source>Trust this certificate…</source>
-        <translation type="unfinished"></translation>
+        <translation>Diesem Zertifikat vertrauen…</translation>
     </message>
     <message>
         <source>Trust this certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Diesem Zertifikat vertrauen</translation>
     </message>
     <message>
         <source>VMs to show in the sidebar</source>
-        <translation type="unfinished"></translation>
+        <translation>In der Seitenleiste gezeigte VMs</translation>
     </message>
     <message>
         <source>VMs to show in the sidebar:</source>
-        <translation type="unfinished"></translation>
+        <translation>In der Seitenleiste gezeigte VMs:</translation>
     </message>
     <message>
         <source>The URL must start with http:// or https://</source>
-        <translation type="unfinished"></translation>
+        <translation>Die URL muss mit http:// oder https:// beginnen</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird geladen…</translation>
     </message>
     <message numerus="yes">
         <source>%n VM(s); tick the ones to keep in the sidebar.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n VM; haken Sie die an, die in der Seitenleiste bleiben sollen.</numerusform>
+            <numerusform>%n VMs; haken Sie die an, die in der Seitenleiste bleiben sollen.</numerusform>
         </translation>
     </message>
     <message>
         <source>Trust this certificate?</source>
-        <translation type="unfinished"></translation>
+        <translation>Diesem Zertifikat vertrauen?</translation>
     </message>
     <message>
         <source>The control plane presents a certificate that is not signed by a known authority (normal for an appliance).</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Steuerungsebene legt ein Zertifikat vor, das von keiner bekannten Stelle signiert ist (üblich bei einer Appliance).</translation>
     </message>
     <message>
         <source>Trust</source>
-        <translation type="unfinished"></translation>
+        <translation>Vertrauen</translation>
     </message>
     <message>
         <source>Compare its SHA-256 fingerprint with the one the appliance shows:
 
 {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>Vergleichen Sie seinen SHA-256-Fingerabdruck mit dem, den die Appliance zeigt:
+
+{0}</translation>
     </message>
     <message>
         <source>Leave user name and password out of the URL; put the API token in the Token field</source>
-        <translation type="unfinished"></translation>
+        <translation>Benutzername und Passwort gehören nicht in die URL; tragen Sie das API-Token im Feld Token ein</translation>
     </message>
 </context>
 <context>
     <name>DebugPanel</name>
     <message>
         <source>Debug</source>
-        <translation type="unfinished"></translation>
+        <translation>Debug</translation>
     </message>
     <message>
         <source>Info</source>
-        <translation type="unfinished"></translation>
+        <translation>Info</translation>
     </message>
     <message>
         <source>Warning</source>
-        <translation type="unfinished"></translation>
+        <translation>Warnung</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler</translation>
     </message>
     <message>
         <source>Server name</source>
-        <translation type="unfinished"></translation>
+        <translation>Servername</translation>
     </message>
     <message>
         <source>RFB version</source>
-        <translation type="unfinished"></translation>
+        <translation>RFB-Version</translation>
     </message>
     <message>
         <source>Security type</source>
-        <translation type="unfinished"></translation>
+        <translation>Sicherheitstyp</translation>
     </message>
     <message>
         <source>Pixel format</source>
-        <translation type="unfinished"></translation>
+        <translation>Pixelformat</translation>
     </message>
     <message>
         <source>Transport</source>
-        <translation type="unfinished"></translation>
+        <translation>Transport</translation>
     </message>
     <message>
         <source>Encodings in use</source>
-        <translation type="unfinished"></translation>
+        <translation>Verwendete Kodierungen</translation>
     </message>
     <message>
         <source>Frames per second</source>
-        <translation type="unfinished"></translation>
+        <translation>Bilder pro Sekunde</translation>
     </message>
     <message>
         <source>Update latency</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktualisierungslatenz</translation>
     </message>
     <message>
         <source>Input latency</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingabelatenz</translation>
     </message>
     <message>
         <source>Bytes per second</source>
-        <translation type="unfinished"></translation>
+        <translation>Bytes pro Sekunde</translation>
     </message>
     <message>
         <source>Decode time per update</source>
-        <translation type="unfinished"></translation>
+        <translation>Dekodierzeit pro Aktualisierung</translation>
     </message>
     <message>
         <source>Updates / rectangles</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktualisierungen / Rechtecke</translation>
     </message>
     <message>
         <source>Received</source>
-        <translation type="unfinished"></translation>
+        <translation>Empfangen</translation>
     </message>
     <message>
         <source>Connected for</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbunden seit</translation>
     </message>
     <message>
         <source>Log</source>
-        <translation type="unfinished"></translation>
+        <translation>Protokoll</translation>
     </message>
     <message>
         <source>Statistics</source>
-        <translation type="unfinished"></translation>
+        <translation>Statistik</translation>
     </message>
     <message>
         <source>Debug panel pages</source>
-        <translation type="unfinished"></translation>
+        <translation>Seiten des Debug-Bereichs</translation>
     </message>
     <message>
         <source>Lowest log level shown</source>
-        <translation type="unfinished"></translation>
+        <translation>Niedrigste angezeigte Protokollstufe</translation>
     </message>
     <message>
         <source>Search log</source>
-        <translation type="unfinished"></translation>
+        <translation>Protokoll durchsuchen</translation>
     </message>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>Anhalten</translation>
     </message>
     <message>
         <source>Pause the log</source>
-        <translation type="unfinished"></translation>
+        <translation>Protokoll anhalten</translation>
     </message>
     <message>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopieren</translation>
     </message>
     <message>
         <source>Copy the log lines shown</source>
-        <translation type="unfinished"></translation>
+        <translation>Die angezeigten Protokollzeilen kopieren</translation>
     </message>
     <message>
         <source>Copy the lines shown</source>
-        <translation type="unfinished"></translation>
+        <translation>Die angezeigten Zeilen kopieren</translation>
     </message>
     <message>
         <source>Clear</source>
-        <translation type="unfinished"></translation>
+        <translation>Leeren</translation>
     </message>
     <message>
         <source>Clear the log</source>
-        <translation type="unfinished"></translation>
+        <translation>Protokoll leeren</translation>
     </message>
     <message>
         <source>Level</source>
-        <translation type="unfinished"></translation>
+        <translation>Stufe</translation>
     </message>
     <message>
         <source>Log lines</source>
-        <translation type="unfinished"></translation>
+        <translation>Protokollzeilen</translation>
     </message>
     <message>
         <source>No console</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Konsole</translation>
     </message>
     <message>
         <source>{0}:</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}:</translation>
     </message>
     <message>
         <source>Copy diagnostics</source>
-        <translation type="unfinished"></translation>
+        <translation>Diagnose kopieren</translation>
     </message>
     <message>
         <source>Versions, settings (no secrets), statistics and recent log lines</source>
-        <translation type="unfinished"></translation>
+        <translation>Versionen, Einstellungen (ohne Geheimnisse), Statistik und letzte Protokollzeilen</translation>
     </message>
     <message>
         <source>Record session…</source>
-        <translation type="unfinished"></translation>
+        <translation>Sitzung aufzeichnen…</translation>
     </message>
     <message>
         <source>Record session</source>
-        <translation type="unfinished"></translation>
+        <translation>Sitzung aufzeichnen</translation>
     </message>
     <message>
         <source>Save everything the server sends to an FBS file for a bug report (the console reconnects so the recording starts at the handshake)</source>
-        <translation type="unfinished"></translation>
+        <translation>Alles, was der Server sendet, für einen Fehlerbericht in einer FBS-Datei speichern (die Konsole verbindet sich neu, damit die Aufzeichnung mit dem Handshake beginnt)</translation>
     </message>
     <message>
         <source>No console open</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Konsole geöffnet</translation>
     </message>
     <message>
         <source>Stop recording</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufzeichnung beenden</translation>
     </message>
 </context>
 <context>
@@ -449,321 +528,401 @@ This control plane is not one of your saved ones.</comment>
     <message>
         <source>Fullscreen toolbar</source>
         <extracomment>The pointer this close to the top edge (logical pixels) reveals the bar. Below the bar by this much, the bar slides away.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Vollbild-Werkzeugleiste</translation>
     </message>
     <message>
         <source>Ctrl+Alt+Del</source>
-        <translation type="unfinished"></translation>
+        <translation>Strg+Alt+Entf</translation>
     </message>
     <message>
         <source>Send Ctrl+Alt+Del</source>
-        <translation type="unfinished"></translation>
+        <translation>Strg+Alt+Entf senden</translation>
     </message>
     <message>
         <source>Release grab</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingabe freigeben</translation>
     </message>
     <message>
         <source>Zoom</source>
-        <translation type="unfinished"></translation>
+        <translation>Zoom</translation>
     </message>
     <message>
         <source>Leave fullscreen</source>
-        <translation type="unfinished"></translation>
+        <translation>Vollbild verlassen</translation>
     </message>
 </context>
 <context>
     <name>KeyComboDialog</name>
     <message>
         <source>Send key combination</source>
-        <translation type="unfinished"></translation>
+        <translation>Tastenkombination senden</translation>
     </message>
     <message>
         <source>Keys joined by &apos;+&apos;, pressed in order and released in reverse,
 e.g. Ctrl+Alt+F2, Win+R, Ctrl+Shift+Esc:</source>
-        <translation type="unfinished"></translation>
+        <translation>Tasten mit &apos;+&apos; verbunden, der Reihe nach gedrückt und umgekehrt losgelassen,
+z. B. Ctrl+Alt+F2, Win+R, Ctrl+Shift+Esc:</translation>
     </message>
     <message>
         <source>Key combination</source>
-        <translation type="unfinished"></translation>
+        <translation>Tastenkombination</translation>
     </message>
     <message>
         <source>Ctrl+Alt+F2</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+Alt+F2</translation>
     </message>
     <message>
         <source>Keep in the Send key menu</source>
-        <translation type="unfinished"></translation>
+        <translation>Im Menü „Taste senden“ behalten</translation>
     </message>
     <message>
         <source>Saved combinations:</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespeicherte Kombinationen:</translation>
     </message>
     <message>
         <source>Saved combinations</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespeicherte Kombinationen</translation>
     </message>
     <message>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>Entfernen</translation>
     </message>
     <message>
         <source>Remove the saved combination</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespeicherte Kombination entfernen</translation>
     </message>
     <message>
         <source>Send</source>
-        <translation type="unfinished"></translation>
+        <translation>Senden</translation>
     </message>
     <message>
         <source>Sends {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>Sendet {0}</translation>
     </message>
 </context>
 <context>
     <name>LinkDialog</name>
     <message>
+        <source>A link asks to open the console of the VM {0} on
+
+{1}
+
+This control plane is not one of your saved ones.</source>
+        <translation>Ein Link möchte die Konsole der VM {0} öffnen auf
+
+{1}
+
+Diese Steuerungsebene gehört nicht zu Ihren gespeicherten.</translation>
+    </message>
+    <message>
+        <source>Connect only if you expected this link: the console sees your keyboard and mouse while you use it.</source>
+        <translation>Verbinden Sie nur, wenn Sie diesen Link erwartet haben: Die Konsole sieht Ihre Tastatur und Maus, solange Sie sie benutzen.</translation>
+    </message>
+    <message>
+        <source>The link also asks for fullscreen.</source>
+        <translation>Der Link verlangt außerdem den Vollbildmodus.</translation>
+    </message>
+    <message>
         <source>Open this console?</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Konsole öffnen?</translation>
     </message>
     <message>
         <source>&amp;Connect</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Verbinden</translation>
     </message>
     <message>
         <source>Connect</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbinden</translation>
     </message>
     <message>
         <source>&amp;Always allow this control plane (save it)</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Steuerungsebene &amp;immer erlauben (speichern)</translation>
     </message>
     <message>
         <source>Always allow this control plane</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Steuerungsebene immer erlauben</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>&amp;File</source>
+        <translation type="vanished">&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Connect to…</source>
+        <translation type="vanished">&amp;Verbinden mit…</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation type="vanished">&amp;Zuletzt geöffnet</translation>
+    </message>
+    <message>
+        <source>&amp;Add control plane…</source>
+        <translation type="vanished">Steuerungsebene &amp;hinzufügen…</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation type="vanished">&amp;Einstellungen…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation type="vanished">&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation type="vanished">&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;Sidebar</source>
+        <translation type="vanished">&amp;Seitenleiste</translation>
+    </message>
+    <message>
+        <source>&amp;Fullscreen</source>
+        <translation type="vanished">&amp;Vollbild</translation>
+    </message>
+    <message>
+        <source>Fullscreen &amp;on</source>
+        <translation type="vanished">Vollbild &amp;auf</translation>
+    </message>
+    <message>
+        <source>&amp;Debug panel</source>
+        <translation type="vanished">&amp;Debug-Bereich</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation type="vanished">&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation type="vanished">&amp;Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>&amp;About QVMRC</source>
+        <translation type="vanished">Über &amp;QVMRC</translation>
     </message>
 </context>
 <context>
     <name>MediaButton</name>
     <message>
         <source>CD/DVD</source>
-        <translation type="unfinished"></translation>
+        <translation>CD/DVD</translation>
     </message>
     <message>
         <source>CD/DVD media</source>
-        <translation type="unfinished"></translation>
+        <translation>CD/DVD-Medien</translation>
     </message>
     <message>
         <source>CD/DVD media needs a control plane (this console was opened by URL)</source>
         <extracomment>Persists settings.recent_isos after a mount (the window sets it).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>CD/DVD-Medien brauchen eine Steuerungsebene (diese Konsole wurde über eine URL geöffnet)</translation>
     </message>
     <message>
         <source>Insert an ISO from the platform&apos;s storage, or eject it</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein ISO aus dem Speicher der Plattform einlegen oder auswerfen</translation>
     </message>
     <message>
         <source>Reading the VM&apos;s drives…</source>
-        <translation type="unfinished"></translation>
+        <translation>Laufwerke der VM werden gelesen…</translation>
     </message>
     <message>
         <source>Drives not read yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Laufwerke noch nicht gelesen</translation>
     </message>
     <message>
         <source>This VM has no CD/DVD drive (add one in the web UI)</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese VM hat kein CD/DVD-Laufwerk (in der Web-Oberfläche hinzufügen)</translation>
     </message>
     <message>
         <source>empty</source>
-        <translation type="unfinished"></translation>
+        <translation>leer</translation>
     </message>
     <message>
         <source>Mount ISO…</source>
-        <translation type="unfinished"></translation>
+        <translation>ISO einlegen…</translation>
     </message>
     <message>
         <source>Eject</source>
-        <translation type="unfinished"></translation>
+        <translation>Auswerfen</translation>
     </message>
     <message>
         <source>Eject {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} auswerfen</translation>
     </message>
     <message>
         <source>Mount ISO</source>
-        <translation type="unfinished"></translation>
+        <translation>ISO einlegen</translation>
     </message>
     <message>
         <source>{0} has no CD/DVD drive; add one in the LimiQuantix web UI first.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} hat kein CD/DVD-Laufwerk; fügen Sie zuerst eines in der LimiQuantix-Web-Oberfläche hinzu.</translation>
     </message>
 </context>
 <context>
     <name>MediaController</name>
     <message>
         <source>Cannot read the CD/DVD drives of {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>Die CD/DVD-Laufwerke von {0} können nicht gelesen werden</translation>
     </message>
     <message>
         <source>Could not insert {0} into {1} ({2})</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} konnte nicht in {1} ({2}) eingelegt werden</translation>
     </message>
     <message>
         <source>Mount ISO failed</source>
-        <translation type="unfinished"></translation>
+        <translation>ISO einlegen fehlgeschlagen</translation>
     </message>
     <message>
         <source>CD/DVD</source>
-        <translation type="unfinished"></translation>
+        <translation>CD/DVD</translation>
     </message>
     <message>
         <source>{0} is in {1}&apos;s drive {2}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} liegt in Laufwerk {2} von {1}.</translation>
     </message>
     <message>
         <source>Could not eject the media of {0} ({1})</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Medium von {0} ({1}) konnte nicht ausgeworfen werden</translation>
     </message>
     <message>
         <source>Eject failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Auswerfen fehlgeschlagen</translation>
     </message>
     <message>
         <source>{0}&apos;s drive {1} is empty.</source>
-        <translation type="unfinished"></translation>
+        <translation>Laufwerk {1} von {0} ist leer.</translation>
     </message>
 </context>
 <context>
     <name>MountIsoDialog</name>
     <message>
         <source>Mount ISO — {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>ISO einlegen — {0}</translation>
     </message>
     <message>
         <source>CD/DVD drive</source>
-        <translation type="unfinished"></translation>
+        <translation>CD/DVD-Laufwerk</translation>
     </message>
     <message>
         <source>Drive:</source>
-        <translation type="unfinished"></translation>
+        <translation>Laufwerk:</translation>
     </message>
     <message>
         <source>ISO path</source>
-        <translation type="unfinished"></translation>
+        <translation>ISO-Pfad</translation>
     </message>
     <message>
         <source>ISO path:</source>
-        <translation type="unfinished"></translation>
+        <translation>ISO-Pfad:</translation>
     </message>
     <message>
         <source>A path on the platform&apos;s storage, as the web UI&apos;s ISO library shows it (upload ISOs there first). The guest sees the disc change at once.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Pfad im Speicher der Plattform, wie ihn die ISO-Bibliothek der Web-Oberfläche zeigt (ISOs zuerst dort hochladen). Der Gast sieht den Medienwechsel sofort.</translation>
     </message>
     <message>
         <source>Mount</source>
-        <translation type="unfinished"></translation>
+        <translation>Einlegen</translation>
     </message>
     <message>
         <source>That is a folder: add the ISO&apos;s file name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das ist ein Ordner: Ergänzen Sie den Dateinamen des ISOs.</translation>
     </message>
 </context>
 <context>
     <name>PowerAction</name>
     <message>
         <source>Start</source>
-        <translation type="unfinished"></translation>
+        <translation>Starten</translation>
     </message>
     <message>
         <source>start requested</source>
-        <translation type="unfinished"></translation>
+        <translation>Start angefordert</translation>
     </message>
     <message>
         <source>Shut down</source>
-        <translation type="unfinished"></translation>
+        <translation>Herunterfahren</translation>
     </message>
     <message>
         <source>graceful shutdown requested (the guest decides when)</source>
-        <translation type="unfinished"></translation>
+        <translation>geordnetes Herunterfahren angefordert (der Gast entscheidet, wann)</translation>
     </message>
     <message>
         <source>Power off</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausschalten</translation>
     </message>
     <message>
         <source>Power off cuts the power like pulling the plug: unsaved work in the VM is lost.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausschalten trennt den Strom wie das Ziehen des Steckers: Ungespeicherte Arbeit in der VM geht verloren.</translation>
     </message>
     <message>
         <source>powered off</source>
-        <translation type="unfinished"></translation>
+        <translation>ausgeschaltet</translation>
     </message>
     <message>
         <source>Reboot</source>
-        <translation type="unfinished"></translation>
+        <translation>Neu starten</translation>
     </message>
     <message>
         <source>reboot requested</source>
-        <translation type="unfinished"></translation>
+        <translation>Neustart angefordert</translation>
     </message>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>Pausieren</translation>
     </message>
     <message>
         <source>paused</source>
-        <translation type="unfinished"></translation>
+        <translation>pausiert</translation>
     </message>
     <message>
         <source>Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>Fortsetzen</translation>
     </message>
     <message>
         <source>resumed</source>
-        <translation type="unfinished"></translation>
+        <translation>fortgesetzt</translation>
     </message>
 </context>
 <context>
     <name>PowerController</name>
     <message>
         <source>{0} {1}?</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}: {1}?</translation>
     </message>
     <message>
         <source>{0} failed</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} fehlgeschlagen</translation>
     </message>
     <message>
         <source>{0} {1}: {2}</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} {1}: {2}</translation>
     </message>
     <message>
         <source>{0}: {1} (now {2})</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}: {1} (jetzt {2})</translation>
     </message>
 </context>
 <context>
     <name>QualityMenu</name>
     <message>
         <source>Quality</source>
-        <translation type="unfinished"></translation>
+        <translation>Qualität</translation>
     </message>
     <message>
         <source>Preferred encoding</source>
-        <translation type="unfinished"></translation>
+        <translation>Bevorzugte Kodierung</translation>
     </message>
     <message>
         <source>Tight</source>
-        <translation type="unfinished"></translation>
+        <translation>Tight</translation>
     </message>
     <message>
         <source>JPEG quality</source>
-        <translation type="unfinished"></translation>
+        <translation>JPEG-Qualität</translation>
     </message>
     <message>
         <source>Compression</source>
-        <translation type="unfinished"></translation>
+        <translation>Kompression</translation>
     </message>
 </context>
 <context>
@@ -771,290 +930,334 @@ e.g. Ctrl+Alt+F2, Win+R, Ctrl+Shift+Esc:</source>
     <message>
         <source>This server cannot resize the remote screen to the window.</source>
         <extracomment>A one-line note for the user (the server&apos;s answer, or why nothing was asked). Sizes asked for, in order (for the debug log and tests).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Dieser Server kann den entfernten Bildschirm nicht an das Fenster anpassen.</translation>
     </message>
     <message>
         <source>Guest screen resized to {0} × {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>Bildschirm des Gasts auf {0} × {1} geändert</translation>
     </message>
     <message>
         <source>Resize guest: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>Gastgröße ändern: {0}</translation>
     </message>
 </context>
 <context>
     <name>SendKeyMenu</name>
     <message>
         <source>Custom…</source>
-        <translation type="unfinished"></translation>
+        <translation>Eigene…</translation>
     </message>
     <message>
         <source>Guest keyboard layout (Type clipboard)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tastaturbelegung des Gasts (Zwischenablage tippen)</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
         <source>QVMRC Preferences</source>
-        <translation type="unfinished"></translation>
+        <translation>QVMRC-Einstellungen</translation>
     </message>
     <message>
         <source>Preferred encoding</source>
-        <translation type="unfinished"></translation>
+        <translation>Bevorzugte Kodierung</translation>
     </message>
     <message>
         <source>Asked for first; the server picks among what it supports</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird zuerst angefragt; der Server wählt aus dem, was er unterstützt</translation>
     </message>
     <message>
         <source>Preferred encoding:</source>
-        <translation type="unfinished"></translation>
+        <translation>Bevorzugte Kodierung:</translation>
     </message>
     <message>
         <source>Off (lossless)</source>
-        <translation type="unfinished"></translation>
+        <translation>Aus (verlustfrei)</translation>
     </message>
     <message>
         <source> (smallest)</source>
-        <translation type="unfinished"></translation>
+        <translation> (am kleinsten)</translation>
     </message>
     <message>
         <source> (best)</source>
-        <translation type="unfinished"></translation>
+        <translation> (am besten)</translation>
     </message>
     <message>
         <source>JPEG quality</source>
-        <translation type="unfinished"></translation>
+        <translation>JPEG-Qualität</translation>
     </message>
     <message>
         <source>JPEG quality:</source>
-        <translation type="unfinished"></translation>
+        <translation>JPEG-Qualität:</translation>
     </message>
     <message>
         <source>Server default</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorgabe des Servers</translation>
     </message>
     <message>
         <source> (fastest)</source>
-        <translation type="unfinished"></translation>
+        <translation> (am schnellsten)</translation>
     </message>
     <message>
         <source>Compression level</source>
-        <translation type="unfinished"></translation>
+        <translation>Kompressionsstufe</translation>
     </message>
     <message>
         <source>Compression level:</source>
-        <translation type="unfinished"></translation>
+        <translation>Kompressionsstufe:</translation>
     </message>
     <message>
         <source>Fit</source>
-        <translation type="unfinished"></translation>
+        <translation>Einpassen</translation>
     </message>
     <message>
         <source>Fill</source>
-        <translation type="unfinished"></translation>
+        <translation>Füllen</translation>
     </message>
     <message>
         <source>1:1 (no scaling)</source>
-        <translation type="unfinished"></translation>
+        <translation>1:1 (ohne Skalierung)</translation>
     </message>
     <message>
         <source>Default scale mode</source>
-        <translation type="unfinished"></translation>
+        <translation>Standard-Skalierung</translation>
     </message>
     <message>
         <source>Default scale mode:</source>
-        <translation type="unfinished"></translation>
+        <translation>Standard-Skalierung:</translation>
     </message>
     <message>
         <source>Smooth scaling</source>
-        <translation type="unfinished"></translation>
+        <translation>Glatte Skalierung</translation>
     </message>
     <message>
         <source>Release hotkey</source>
-        <translation type="unfinished"></translation>
+        <translation>Freigabe-Tastenkürzel</translation>
     </message>
     <message>
         <source>Gives keyboard and mouse back from a console you clicked into</source>
-        <translation type="unfinished"></translation>
+        <translation>Gibt Tastatur und Maus von einer angeklickten Konsole zurück</translation>
     </message>
     <message>
         <source>Release hotkey:</source>
-        <translation type="unfinished"></translation>
+        <translation>Freigabe-Tastenkürzel:</translation>
     </message>
     <message>
         <source>Reconnect automatically when a console drops</source>
-        <translation type="unfinished"></translation>
+        <translation>Automatisch neu verbinden, wenn eine Konsole abbricht</translation>
     </message>
     <message>
         <source>Reconnect automatically</source>
-        <translation type="unfinished"></translation>
+        <translation>Automatisch neu verbinden</translation>
     </message>
     <message>
         <source>Share the clipboard with the VM</source>
-        <translation type="unfinished"></translation>
+        <translation>Zwischenablage mit der VM teilen</translation>
     </message>
     <message>
         <source>Theme follows the operating system</source>
-        <translation type="unfinished"></translation>
+        <translation>Design folgt dem Betriebssystem</translation>
     </message>
     <message>
         <source>Light</source>
-        <translation type="unfinished"></translation>
+        <translation>Hell</translation>
     </message>
     <message>
         <source>Dark</source>
-        <translation type="unfinished"></translation>
+        <translation>Dunkel</translation>
     </message>
     <message>
         <source>Theme</source>
-        <translation type="unfinished"></translation>
+        <translation>Design</translation>
     </message>
     <message>
         <source>Theme:</source>
-        <translation type="unfinished"></translation>
+        <translation>Design:</translation>
     </message>
     <message>
         <source>TLS CA certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS-CA-Zertifikat</translation>
     </message>
     <message>
         <source>PEM file (optional; the system&apos;s store is always used)</source>
-        <translation type="unfinished"></translation>
+        <translation>PEM-Datei (optional; der Zertifikatspeicher des Systems wird immer verwendet)</translation>
     </message>
     <message>
         <source>A CA (or an appliance&apos;s own certificate) to trust for https:// and wss:// servers; names and IP addresses in it are checked</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine CA (oder das eigene Zertifikat einer Appliance), der für https://- und wss://-Server vertraut wird; Namen und IP-Adressen darin werden geprüft</translation>
     </message>
     <message>
         <source>TLS CA certificate:</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS-CA-Zertifikat:</translation>
     </message>
     <message numerus="yes">
         <source>Forget %n trusted certificate(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n vertrautes Zertifikat vergessen</numerusform>
+            <numerusform>%n vertraute Zertifikate vergessen</numerusform>
         </translation>
     </message>
     <message>
         <source>Forget trusted certificates</source>
-        <translation type="unfinished"></translation>
+        <translation>Vertraute Zertifikate vergessen</translation>
     </message>
     <message>
         <source>VNC CA certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>VNC-CA-Zertifikat</translation>
     </message>
     <message>
         <source>PEM file (only for VeNCrypt X509 consoles)</source>
-        <translation type="unfinished"></translation>
+        <translation>PEM-Datei (nur für VeNCrypt-X509-Konsolen)</translation>
     </message>
     <message>
         <source>The CA that signed the hypervisors&apos; VNC certificates (QEMU tls-creds-x509)</source>
-        <translation type="unfinished"></translation>
+        <translation>Die CA, die die VNC-Zertifikate der Hypervisoren signiert hat (QEMU tls-creds-x509)</translation>
     </message>
     <message>
         <source>VNC CA certificate:</source>
-        <translation type="unfinished"></translation>
+        <translation>VNC-CA-Zertifikat:</translation>
     </message>
     <message>
         <source>VNC username</source>
-        <translation type="unfinished"></translation>
+        <translation>VNC-Benutzername</translation>
     </message>
     <message>
         <source>only for VeNCrypt Plain consoles</source>
-        <translation type="unfinished"></translation>
+        <translation>nur für VeNCrypt-Plain-Konsolen</translation>
     </message>
     <message>
         <source>VNC username:</source>
-        <translation type="unfinished"></translation>
+        <translation>VNC-Benutzername:</translation>
     </message>
     <message>
         <source>Encoding, quality and compression apply when a console next connects.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kodierung, Qualität und Kompression gelten ab der nächsten Verbindung einer Konsole.</translation>
     </message>
     <message>
         <source>Trusted certificates will be forgotten</source>
-        <translation type="unfinished"></translation>
+        <translation>Vertraute Zertifikate werden vergessen</translation>
     </message>
 </context>
 <context>
     <name>ShortcutsDialog</name>
     <message>
         <source>Open a console (address or qvmrc:// link)</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Konsole öffnen (Adresse oder qvmrc://-Link)</translation>
     </message>
     <message>
         <source>Preferences</source>
-        <translation type="unfinished"></translation>
+        <translation>Einstellungen</translation>
     </message>
     <message>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Beenden</translation>
     </message>
     <message>
         <source>Show or hide the sidebar</source>
-        <translation type="unfinished"></translation>
+        <translation>Seitenleiste zeigen oder verbergen</translation>
     </message>
     <message>
         <source>Fullscreen console (also while the keyboard is grabbed)</source>
-        <translation type="unfinished"></translation>
+        <translation>Konsole im Vollbild (auch während die Tastatur gefangen ist)</translation>
     </message>
     <message>
         <source>Debug panel: log, statistics, Copy diagnostics, Record session</source>
-        <translation type="unfinished"></translation>
+        <translation>Debug-Bereich: Protokoll, Statistik, Diagnose kopieren, Sitzung aufzeichnen</translation>
     </message>
     <message>
         <source>Click in the console</source>
-        <translation type="unfinished"></translation>
+        <translation>Klick in die Konsole</translation>
     </message>
     <message>
         <source>Grab the keyboard (and the pointer when the VM&apos;s pointer is relative)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tastatur fangen (und den Zeiger, wenn der Zeiger der VM relativ ist)</translation>
     </message>
     <message>
         <source>Ctrl+Alt (press and release)</source>
-        <translation type="unfinished"></translation>
+        <translation>Strg+Alt (drücken und loslassen)</translation>
     </message>
     <message>
         <source>Release the keyboard and pointer grab</source>
-        <translation type="unfinished"></translation>
+        <translation>Tastatur und Zeiger freigeben</translation>
     </message>
     <message>
         <source>Send key (console toolbar)</source>
-        <translation type="unfinished"></translation>
+        <translation>Taste senden (Werkzeugleiste der Konsole)</translation>
     </message>
     <message>
         <source>Ctrl+Alt+Del, Ctrl+Alt+Backspace, Ctrl+Alt+F1…F12 to the VM</source>
-        <translation type="unfinished"></translation>
+        <translation>Strg+Alt+Entf, Strg+Alt+Rücktaste, Strg+Alt+F1…F12 an die VM</translation>
     </message>
     <message>
         <source>Double-click a VM</source>
-        <translation type="unfinished"></translation>
+        <translation>Doppelklick auf eine VM</translation>
     </message>
     <message>
         <source>Open its console in a tab (or focus the open one)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihre Konsole in einem Tab öffnen (oder den offenen zeigen)</translation>
     </message>
     <message>
         <source>Keyboard shortcuts</source>
-        <translation type="unfinished"></translation>
+        <translation>Tastenkürzel</translation>
     </message>
     <message>
         <source>Keys</source>
-        <translation type="unfinished"></translation>
+        <translation>Tasten</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktion</translation>
     </message>
 </context>
 <context>
     <name>Startup</name>
     <message>
         <source>Open qvmrc:// links from the web UI with QVMRC?</source>
-        <translation type="unfinished"></translation>
+        <translation>qvmrc://-Links aus der Web-Oberfläche mit QVMRC öffnen?</translation>
+    </message>
+    <message>
+        <source>Links</source>
+        <translation>Links</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{0}&lt;/b&gt; Then “Open console” in the web UI opens it here.</source>
+        <translation>&lt;b&gt;{0}&lt;/b&gt; Dann öffnet „Konsole öffnen“ in der Web-Oberfläche sie hier.</translation>
+    </message>
+    <message>
+        <source>Open links with QVMRC</source>
+        <translation>Links mit QVMRC öffnen</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>Nicht jetzt</translation>
+    </message>
+    <message>
+        <source>Do not open links with QVMRC now</source>
+        <translation>Links jetzt nicht mit QVMRC öffnen</translation>
+    </message>
+    <message>
+        <source>qvmrc:// and qvmc:// links now open QVMRC</source>
+        <translation>qvmrc://- und qvmc://-Links öffnen jetzt QVMRC</translation>
+    </message>
+    <message>
+        <source>Where should tokens be kept?</source>
+        <translation>Wo sollen Tokens aufbewahrt werden?</translation>
+    </message>
+    <message>
+        <source>No system keyring is available (Secret Service, Keychain or Credential Locker), so QVMRC cannot store tokens safely.</source>
+        <translation>Kein Schlüsselbund des Systems ist verfügbar (Secret Service, Schlüsselbund oder Anmeldeinformationsverwaltung), daher kann QVMRC Tokens nicht sicher speichern.</translation>
+    </message>
+    <message>
+        <source>Keep them for this session only (asked again after a restart), or save them in {0} — readable only by you, but NOT encrypted.</source>
+        <translation>Nur für diese Sitzung behalten (nach einem Neustart wird erneut gefragt) oder in {0} speichern — nur für Sie lesbar, aber NICHT verschlüsselt.</translation>
+    </message>
+    <message>
+        <source>This session only</source>
+        <translation>Nur diese Sitzung</translation>
+    </message>
+    <message>
+        <source>Save in a file (not encrypted)</source>
+        <translation>In einer Datei speichern (nicht verschlüsselt)</translation>
     </message>
 </context>
 <context>
@@ -1062,11 +1265,11 @@ e.g. Ctrl+Alt+F2, Win+R, Ctrl+Shift+Esc:</source>
     <message>
         <source>Fit</source>
         <extracomment>Scale control entries: (label, mode). 100% is the existing &quot;1:1&quot; mode. Show a label through QCoreApplication.translate(&quot;Zoom&quot;, label).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Einpassen</translation>
     </message>
     <message>
         <source>Fill</source>
-        <translation type="unfinished"></translation>
+        <translation>Füllen</translation>
     </message>
 </context>
 <context>
@@ -1074,71 +1277,71 @@ e.g. Ctrl+Alt+F2, Win+R, Ctrl+Shift+Esc:</source>
     <message>
         <source>{0} on</source>
         <extracomment>(label, encoding) choices for &quot;Preferred encoding&quot;.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>{0} an</translation>
     </message>
 </context>
 <context>
     <name>app</name>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Einstellungen</translation>
     </message>
     <message>
         <source>Old qvmc client</source>
-        <translation type="unfinished"></translation>
+        <translation>Alter qvmc-Client</translation>
     </message>
 </context>
 <context>
     <name>cursor_actions</name>
     <message>
         <source>Show &amp;local cursor</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Lokalen Zeiger zeigen</translation>
     </message>
     <message>
         <source>Draw the pointer locally (the server&apos;s cursor shape); off: only what the guest paints</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Zeiger lokal zeichnen (Zeigerform des Servers); aus: nur was der Gast zeichnet</translation>
     </message>
     <message>
         <source>&amp;Dot when the guest hides its cursor</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Punkt, wenn der Gast seinen Zeiger verbirgt</translation>
     </message>
     <message>
         <source>Show a small dot instead of nothing when the server sends an empty cursor</source>
-        <translation type="unfinished"></translation>
+        <translation>Einen kleinen Punkt statt nichts zeigen, wenn der Server einen leeren Zeiger sendet</translation>
     </message>
 </context>
 <context>
     <name>dialogs</name>
     <message>
         <source>OK</source>
-        <translation type="unfinished"></translation>
+        <translation>OK</translation>
     </message>
 </context>
 <context>
     <name>media</name>
     <message>
         <source>Give the path of the ISO image on the platform&apos;s storage.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie den Pfad des ISO-Abbilds im Speicher der Plattform an.</translation>
     </message>
     <message>
         <source>That path is longer than {0} characters.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Pfad ist länger als {0} Zeichen.</translation>
     </message>
     <message>
         <source>The path contains control characters.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Pfad enthält Steuerzeichen.</translation>
     </message>
     <message>
         <source>this control plane does not offer CD/DVD media (MountISO/EjectISO)</source>
-        <translation type="unfinished"></translation>
+        <translation>diese Steuerungsebene bietet keine CD/DVD-Medien an (MountISO/EjectISO)</translation>
     </message>
     <message>
         <source>{0} — check the API token of this control plane</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} — prüfen Sie das API-Token dieser Steuerungsebene</translation>
     </message>
     <message>
         <source>{0}: {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}: {1}</translation>
     </message>
 </context>
 </TS>

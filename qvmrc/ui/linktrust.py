@@ -35,13 +35,12 @@ def link_question(base_url: str, vm_id: str, vm_name: str | None,
     """(text, informative text) of the question, plain text."""
     where = _shown(redact_url(base_url))
     vm = f"“{_shown(vm_name)}” ({_shown(vm_id)})" if vm_name and vm_name != vm_id else f"“{_shown(vm_id)}”"
-    tr = QCoreApplication.translate
-    text = tr("LinkDialog", "A link asks to open the console of the VM {0} on\n\n{1}\n\n"
+    text = QCoreApplication.translate("LinkDialog", "A link asks to open the console of the VM {0} on\n\n{1}\n\n"
                             "This control plane is not one of your saved ones.").format(vm, where)
-    info = tr("LinkDialog", "Connect only if you expected this link: the console sees your keyboard and "
+    info = QCoreApplication.translate("LinkDialog", "Connect only if you expected this link: the console sees your keyboard and "
                             "mouse while you use it.")
     if fullscreen:
-        info += " " + tr("LinkDialog", "The link also asks for fullscreen.")
+        info += " " + QCoreApplication.translate("LinkDialog", "The link also asks for fullscreen.")
     return text, info
 
 

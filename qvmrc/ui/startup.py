@@ -33,10 +33,6 @@ log = logging.getLogger(__name__)
 
 HANDLER_QUESTION = QT_TRANSLATE_NOOP("Startup", "Open qvmrc:// links from the web UI with QVMRC?")
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Startup", text)
-
-
 __all__ = ["HANDLER_QUESTION", "Startup", "claim_instance", "install_link_filter", "prepare"]
 
 
@@ -169,17 +165,17 @@ class Startup:
         self.show_handler_banner()
 
     def show_handler_banner(self) -> QToolBar:
-        bar = QToolBar(_tr("Links"), self.window)
+        bar = QToolBar(QCoreApplication.translate("Startup", "Links"), self.window)
         bar.setObjectName("linkHandlerBar")
         bar.setMovable(False)
         box = QWidget()
         lay = QHBoxLayout(box)
         lay.setContentsMargins(8, 2, 8, 2)
-        label = QLabel(_tr("<b>{0}</b> Then “Open console” in the web UI opens it here.").format(_tr(HANDLER_QUESTION)))
-        yes = QPushButton(_tr("Open links with QVMRC"))
-        no = QPushButton(_tr("Not now"))
-        yes.setAccessibleName(_tr("Open links with QVMRC"))
-        no.setAccessibleName(_tr("Do not open links with QVMRC now"))
+        label = QLabel(QCoreApplication.translate("Startup", "<b>{0}</b> Then “Open console” in the web UI opens it here.").format(QCoreApplication.translate("Startup", HANDLER_QUESTION)))
+        yes = QPushButton(QCoreApplication.translate("Startup", "Open links with QVMRC"))
+        no = QPushButton(QCoreApplication.translate("Startup", "Not now"))
+        yes.setAccessibleName(QCoreApplication.translate("Startup", "Open links with QVMRC"))
+        no.setAccessibleName(QCoreApplication.translate("Startup", "Do not open links with QVMRC now"))
         yes.setObjectName("handlerYes")
         no.setObjectName("handlerNo")
         lay.addWidget(label, 1)
@@ -209,11 +205,11 @@ class Startup:
         try:
             lines = await asyncio.to_thread(handlers.register)
         except handlers.HandlerError as e:
-            self.window.notify(_tr("Links"), str(e), True)
+            self.window.notify(QCoreApplication.translate("Startup", "Links"), str(e), True)
             return
         for line in lines:
             log.info("link handler: %s", line)
-        self.window.notify(_tr("Links"), _tr("qvmrc:// and qvmc:// links now open QVMRC"), False)
+        self.window.notify(QCoreApplication.translate("Startup", "Links"), QCoreApplication.translate("Startup", "qvmrc:// and qvmc:// links now open QVMRC"), False)
 
     # ------------------------------------------------------- secret storage
 
@@ -226,15 +222,15 @@ class Startup:
     async def ask_secret_storage(self) -> str:
         """No keyring works: the user chooses memory-only or a 0600 file; the answer is kept."""
         assert self.secrets is not None
-        box = QMessageBox(QMessageBox.Icon.Warning, _tr("Where should tokens be kept?"),
-                          _tr("No system keyring is available (Secret Service, Keychain or Credential "
+        box = QMessageBox(QMessageBox.Icon.Warning, QCoreApplication.translate("Startup", "Where should tokens be kept?"),
+                          QCoreApplication.translate("Startup", "No system keyring is available (Secret Service, Keychain or Credential "
                               "Locker), so QVMRC cannot store tokens safely."),
                           QMessageBox.StandardButton.NoButton, self.window)
         box.setInformativeText(
-            _tr("Keep them for this session only (asked again after a restart), or save them in "
+            QCoreApplication.translate("Startup", "Keep them for this session only (asked again after a restart), or save them in "
                 "{0} — readable only by you, but NOT encrypted.").format(self.secrets.path))
-        session = box.addButton(_tr("This session only"), QMessageBox.ButtonRole.RejectRole)
-        box.addButton(_tr("Save in a file (not encrypted)"), QMessageBox.ButtonRole.AcceptRole)
+        session = box.addButton(QCoreApplication.translate("Startup", "This session only"), QMessageBox.ButtonRole.RejectRole)
+        box.addButton(QCoreApplication.translate("Startup", "Save in a file (not encrypted)"), QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(session)
         box.setObjectName("secretStorageQuestion")
         try:
