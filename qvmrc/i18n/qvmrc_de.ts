@@ -63,6 +63,10 @@
         <translation>Nur ansehen (keine Tastatur- oder Mauseingaben senden)</translation>
     </message>
     <message>
+        <source>View only</source>
+        <translation>Nur ansehen</translation>
+    </message>
+    <message>
         <source>TLS (wss:// only)</source>
         <translation>TLS (nur wss://)</translation>
     </message>
@@ -77,6 +81,14 @@
     <message>
         <source>Accept the certificate with this SHA-256 fingerprint:</source>
         <translation>Das Zertifikat mit diesem SHA-256-Fingerabdruck akzeptieren:</translation>
+    </message>
+    <message>
+        <source>Verify with a CA file</source>
+        <translation>Mit einer CA-Datei prüfen</translation>
+    </message>
+    <message>
+        <source>Accept the certificate with a SHA-256 fingerprint</source>
+        <translation>Das Zertifikat mit einem SHA-256-Fingerabdruck akzeptieren</translation>
     </message>
     <message>
         <source>CA file</source>
@@ -1142,6 +1154,7 @@ Diese Steuerungsebene gehört nicht zu Ihren gespeicherten.</translation>
     <name>ShortcutsDialog</name>
     <message>
         <source>Open a console (address or qvmrc:// link)</source>
+        <extracomment>(keys, what they do): the app&apos;s own shortcuts and the console&apos;s keys.</extracomment>
         <translation>Eine Konsole öffnen (Adresse oder qvmrc://-Link)</translation>
     </message>
     <message>

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from qvmrc.errors import QVMRCError
+from qvmrc.ui.a11y import name_buttons
 from qvmrc.ui.recents import ConnectRequest, normalise_fingerprint
 from qvmrc.ui.settings import RecentTarget, Settings
 
@@ -67,6 +68,7 @@ class ConnectDialog(QDialog):
         self.password.setPlaceholderText(self.tr("if the console asks for one (used now, never saved)"))
         form.addRow(self.tr("Password:"), self.password)
         self.view_only = QCheckBox(self.tr("View only (send no keyboard or mouse input)"))
+        self.view_only.setAccessibleName(self.tr("View only"))
         form.addRow("", self.view_only)
 
         self.tls = QGroupBox(self.tr("TLS (wss:// only)"))
@@ -77,6 +79,9 @@ class ConnectDialog(QDialog):
         for b in (self.tls_system, self.tls_ca, self.tls_pin):
             group.addButton(b)
         self.tls_system.setChecked(True)
+        self.tls_system.setAccessibleName(self.tr("Verify with the system's trusted authorities"))
+        self.tls_ca.setAccessibleName(self.tr("Verify with a CA file"))
+        self.tls_pin.setAccessibleName(self.tr("Accept the certificate with a SHA-256 fingerprint"))
         self.ca_file = QLineEdit()
         self.ca_file.setAccessibleName(self.tr("CA file"))
         self.ca_file.setPlaceholderText(self.tr("PEM file of the CA (or of the self-signed server certificate)"))
@@ -112,6 +117,7 @@ class ConnectDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.connect_button = buttons.addButton(self.tr("Connect"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.connect_button.setDefault(True)
+        name_buttons(buttons)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from qvmrc import __version__
 from qvmrc.i18n import QT_TRANSLATE_NOOP
+from qvmrc.ui.a11y import name_buttons
 
 #: (keys, what they do): the app's own shortcuts and the console's keys.
 SHORTCUTS: tuple[tuple[str, str], ...] = (
@@ -90,6 +91,7 @@ class AboutDialog(QDialog):
         self.copy_button.setToolTip(self.tr("Copy versions and folders (for a support ticket)"))
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.clicked.connect(self.copy)
+        name_buttons(buttons)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
 
@@ -116,6 +118,7 @@ class ShortcutsDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         lay.addWidget(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        name_buttons(buttons)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
         self.resize(640, 380)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from qvmrc import keycombos
 from qvmrc.i18n import QT_TRANSLATE_NOOP
 from qvmrc.keylayouts import LAYOUTS
+from qvmrc.ui.a11y import name_buttons
 from qvmrc.ui.settings import MAX_CUSTOM_KEYS, Settings
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ class KeyComboDialog(QDialog):
         lay.addLayout(row)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.send = self.buttons.addButton(self.tr("Send"), QDialogButtonBox.ButtonRole.AcceptRole)
+        name_buttons(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)

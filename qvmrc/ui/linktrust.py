@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QWidget
 
 from qvmrc.redact import redact_url, strip_control
+from qvmrc.ui.a11y import name_buttons
 from qvmrc.ui.dialogs import _await_dialog
 
 MAX_SHOWN = 120
@@ -57,6 +58,7 @@ class LinkDialog(QMessageBox):
         self.connect_button.setAccessibleName(self.tr("Connect"))
         self.connect_button.setObjectName("linkConnect")
         self.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        name_buttons(self)
         self.always = QCheckBox(self.tr("&Always allow this control plane (save it)"))
         self.always.setAccessibleName(self.tr("Always allow this control plane"))
         self.always.setObjectName("linkAlways")

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from qvmrc.controlplane.client import VM, Cdrom
 from qvmrc.errors import ControlPlaneError, QVMRCError
+from qvmrc.ui.a11y import name_buttons
 from qvmrc.ui.settings import ControlPlane
 
 log = logging.getLogger(__name__)
@@ -180,6 +181,7 @@ class MountIsoDialog(QDialog):
         self.message.setStyleSheet("color: #d0453a;")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.mount_button = buttons.addButton(self.tr("Mount"), QDialogButtonBox.ButtonRole.AcceptRole)
+        name_buttons(buttons)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)

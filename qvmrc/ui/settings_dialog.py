@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from qvmrc.errors import ControlPlaneError, QVMRCError
 from qvmrc.rfb.encodings.numbers import PIXEL_ENCODINGS
 from qvmrc.ui import dialogs
+from qvmrc.ui.a11y import name_buttons
 from qvmrc.ui.settings import RELEASE_HOTKEYS, SCALE_MODES, ControlPlane, SavedVM, Settings
 
 log = logging.getLogger(__name__)
@@ -129,6 +130,7 @@ class SettingsDialog(QDialog):
         note.setWordWrap(True)
         note.setStyleSheet("color: palette(mid);")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        name_buttons(buttons)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
@@ -217,6 +219,7 @@ class ControlPlaneDialog(QDialog):
         row.addWidget(self.trust_button)
         row.addStretch(1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        name_buttons(self.buttons)
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QTo
 from qvmrc.i18n import QT_TRANSLATE_NOOP
 from qvmrc.paths import config_dir
 from qvmrc.ui import dialogs
+from qvmrc.ui.a11y import name_buttons
 from qvmrc.ui.file_open import LinkOpenFilter
 from qvmrc.ui.file_open import install as install_link_filter
 from qvmrc.ui.settings import SecretStore, Settings, SettingsStore
@@ -232,6 +233,7 @@ class Startup:
         session = box.addButton(QCoreApplication.translate("Startup", "This session only"), QMessageBox.ButtonRole.RejectRole)
         box.addButton(QCoreApplication.translate("Startup", "Save in a file (not encrypted)"), QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(session)
+        name_buttons(box)
         box.setObjectName("secretStorageQuestion")
         try:
             await dialogs._await_dialog(box)
