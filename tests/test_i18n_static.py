@@ -38,7 +38,7 @@ TEXT_METHODS = {
 # Constructors whose string arguments are shown.
 TEXT_CLASSES = {
     "QLabel", "QPushButton", "QAction", "QCheckBox", "QGroupBox", "QRadioButton", "QMenu",
-    "QToolButton", "QMessageBox", "QProgressDialog", "QCommandLinkButton",
+    "QToolButton", "QMessageBox", "QProgressDialog", "QCommandLinkButton", "QDockWidget", "QToolBar",
 }
 # Static helpers whose title and text arguments are shown.
 TEXT_STATICS = {

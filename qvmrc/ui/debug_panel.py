@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QTextOption
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -225,7 +225,7 @@ class DebugPanel(QDockWidget):
                  consoles: Callable[[], list[ConsoleStatsSource]] | None = None,
                  current: Callable[[], ConsoleStatsSource | None] | None = None,
                  settings: Callable[[], dict[str, Any]] | None = None) -> None:
-        super().__init__("Debug", parent)
+        super().__init__(QCoreApplication.translate("DebugPanel", "Debug"), parent)
         self.setObjectName("debugPanel")
         self.handler = handler
         self._consoles = consoles or (lambda: [])
