@@ -91,7 +91,8 @@ def test_the_tarball_runs_without_python_headless_and_as_a_window(dist: Path, tm
         log = tmp_path / "demo.log"
         with open(log, "wb") as fh:
             app = subprocess.Popen([str(exe), "demo", "-v"], env={**env, "DISPLAY": display,
-                                                                   "QT_QPA_PLATFORM": "xcb"},
+                                                                   "QT_QPA_PLATFORM": "xcb",
+                                                                   "QVMRC_LANG": "de"},
                                    stdout=fh, stderr=subprocess.STDOUT)
         try:
             def shown() -> list[str]:
@@ -103,6 +104,7 @@ def test_the_tarball_runs_without_python_headless_and_as_a_window(dist: Path, tm
             assert xvfb.wait_for(shown, "the demo window with a connected console")
             text = log.read_text(errors="replace")
             assert "Traceback" not in text
+            assert "language: de" in text  # the bundle carries the .ts and reads it
             assert "platform plugin" not in text.lower(), text  # no "could not load the Qt platform plugin"
         finally:
             app.terminate()
