@@ -255,6 +255,26 @@
     </message>
 </context>
 <context>
+    <name>ConsoleTabs</name>
+    <message>
+        <source>Consoles</source>
+        <extracomment>A tab asked for fullscreen (its toolbar button or F11 inside it). A tab is about to go (leave fullscreen first if it is the fullscreen one). The current console, or None when the last tab closed. Links waiting for the user&apos;s yes (open_string); tests await them.</extracomment>
+        <translation>Konsolen</translation>
+    </message>
+    <message>
+        <source>Open consoles</source>
+        <translation>Offene Konsolen</translation>
+    </message>
+    <message>
+        <source>Close {0}</source>
+        <translation>{0} schließen</translation>
+    </message>
+    <message>
+        <source>Cannot open console</source>
+        <translation>Konsole kann nicht geöffnet werden</translation>
+    </message>
+</context>
+<context>
     <name>ControlPlaneDialog</name>
     <message>
         <source>Edit control plane</source>
@@ -366,6 +386,42 @@
     <message>
         <source>Leave user name and password out of the URL; put the API token in the Token field</source>
         <translation>Benutzername und Passwort gehören nicht in die URL; tragen Sie das API-Token im Feld Token ein</translation>
+    </message>
+</context>
+<context>
+    <name>ControlPlaneEditor</name>
+    <message>
+        <source>Token</source>
+        <extracomment>The saved control planes or their VM lists changed (redraw the sidebar). A control plane was added or edited (list it now; consoles on it may now be trusted).</extracomment>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <source>cannot store the token: {0}</source>
+        <translation>Token kann nicht gespeichert werden: {0}</translation>
+    </message>
+    <message>
+        <source>Remove control plane</source>
+        <translation>Control Plane entfernen</translation>
+    </message>
+    <message>
+        <source>Remove {0} and its saved VMs from the sidebar?</source>
+        <translation>{0} und die gespeicherten VMs aus der Seitenleiste entfernen?</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Open consoles stay open.</source>
+        <translation>Offene Konsolen bleiben offen.</translation>
+    </message>
+    <message>
+        <source>Certificate trusted</source>
+        <translation>Zertifikat vertraut</translation>
+    </message>
+    <message>
+        <source>{0}: its certificate is pinned in your settings.</source>
+        <translation>{0}: Das Zertifikat ist in Ihren Einstellungen hinterlegt.</translation>
     </message>
 </context>
 <context>
@@ -564,6 +620,18 @@
     </message>
 </context>
 <context>
+    <name>FullscreenController</name>
+    <message>
+        <source>This window&apos;s screen</source>
+        <extracomment>The screen fullscreen goes to (its name); &quot;&quot; is the window&apos;s own screen.</extracomment>
+        <translation>Bildschirm dieses Fensters</translation>
+    </message>
+    <message>
+        <source>{0} ({1} × {2})</source>
+        <translation>{0} ({1} × {2})</translation>
+    </message>
+</context>
+<context>
     <name>KeyComboDialog</name>
     <message>
         <source>Send key combination</source>
@@ -712,6 +780,30 @@ Diese Steuerungsebene gehört nicht zu Ihren gespeicherten.</translation>
     <message>
         <source>&amp;About QVMRC</source>
         <translation type="vanished">Über &amp;QVMRC</translation>
+    </message>
+    <message>
+        <source>QVMRC</source>
+        <translation>QVMRC</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;QVMRC&lt;/h2&gt;&lt;p&gt;Double-click a VM in the sidebar to open its console,&lt;br&gt;or add a control plane with &lt;b&gt;+&lt;/b&gt;.&lt;/p&gt;&lt;p&gt;File › Connect to… takes a ws://, wss://, vnc:// address or a qvmrc:// link.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;QVMRC&lt;/h2&gt;&lt;p&gt;Doppelklicken Sie eine VM in der Seitenleiste, um ihre Konsole zu öffnen,&lt;br&gt;oder fügen Sie mit &lt;b&gt;+&lt;/b&gt; eine Control Plane hinzu.&lt;/p&gt;&lt;p&gt;Datei › Verbinden mit… nimmt eine ws://-, wss://-, vnc://-Adresse oder einen qvmrc://-Link.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>{0} — QVMRC</source>
+        <translation>{0} — QVMRC</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>cannot save settings: {0}</source>
+        <translation>Einstellungen können nicht gespeichert werden: {0}</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}: {1}</translation>
     </message>
 </context>
 <context>
@@ -935,6 +1027,21 @@ Diese Steuerungsebene gehört nicht zu Ihren gespeicherten.</translation>
     <message>
         <source>Compression</source>
         <translation>Kompression</translation>
+    </message>
+</context>
+<context>
+    <name>RecentMenu</name>
+    <message>
+        <source>No recent consoles</source>
+        <translation>Keine zuletzt geöffneten Konsolen</translation>
+    </message>
+    <message>
+        <source>{0}  (view only)</source>
+        <translation>{0}  (nur ansehen)</translation>
+    </message>
+    <message>
+        <source>Clear recent</source>
+        <translation>Liste leeren</translation>
     </message>
 </context>
 <context>
@@ -1223,6 +1330,117 @@ Diese Steuerungsebene gehört nicht zu Ihren gespeicherten.</translation>
     </message>
 </context>
 <context>
+    <name>Sidebar</name>
+    <message>
+        <source>Search VMs</source>
+        <translation>VMs suchen</translation>
+    </message>
+    <message>
+        <source>Shows only the VMs and control planes whose name or id contains this text</source>
+        <translation>Zeigt nur VMs und Control Planes, deren Name oder ID diesen Text enthält</translation>
+    </message>
+    <message>
+        <source>Clear search</source>
+        <translation>Suche leeren</translation>
+    </message>
+    <message>
+        <source>Add a control plane or open a console</source>
+        <translation>Control Plane hinzufügen oder Konsole öffnen</translation>
+    </message>
+    <message>
+        <source>Add control plane…</source>
+        <translation>Control Plane hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Connect to…</source>
+        <translation>Verbinden mit…</translation>
+    </message>
+    <message>
+        <source>Control planes and VMs</source>
+        <translation>Control Planes und VMs</translation>
+    </message>
+    <message>
+        <source>Enter opens the console of the selected VM; the context menu has power and edit actions</source>
+        <translation>Eingabe öffnet die Konsole der gewählten VM; das Kontextmenü enthält Energie- und Bearbeitungsaktionen</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Columns of the VM list</source>
+        <translation>Spalten der VM-Liste</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>Läuft</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Gestoppt</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>Angehalten</translation>
+    </message>
+    <message>
+        <source>Suspended</source>
+        <translation>Ruhezustand</translation>
+    </message>
+    <message>
+        <source>Crashed</source>
+        <translation>Abgestürzt</translation>
+    </message>
+    <message>
+        <source>Migrating</source>
+        <translation>Wird migriert</translation>
+    </message>
+    <message>
+        <source>Provisioning</source>
+        <translation>Wird bereitgestellt</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>Unbekannt</translation>
+    </message>
+    <message>
+        <source>Deleted</source>
+        <translation>Gelöscht</translation>
+    </message>
+    <message>
+        <source>The control plane no longer lists this VM; right-click › Remove from list</source>
+        <translation>Die Control Plane führt diese VM nicht mehr; Rechtsklick › Aus Liste entfernen</translation>
+    </message>
+    <message>
+        <source>unreachable</source>
+        <translation>nicht erreichbar</translation>
+    </message>
+    <message>
+        <source>Open console</source>
+        <translation>Konsole öffnen</translation>
+    </message>
+    <message>
+        <source>Remove from list</source>
+        <translation>Aus Liste entfernen</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Bearbeiten…</translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation>Entfernen…</translation>
+    </message>
+</context>
+<context>
     <name>Startup</name>
     <message>
         <source>Open qvmrc:// links from the web UI with QVMRC?</source>
@@ -1271,6 +1489,65 @@ Diese Steuerungsebene gehört nicht zu Ihren gespeicherten.</translation>
     <message>
         <source>Save in a file (not encrypted)</source>
         <translation>In einer Datei speichern (nicht verschlüsselt)</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Connect to…</source>
+        <translation>&amp;Verbinden mit…</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>&amp;Zuletzt geöffnet</translation>
+    </message>
+    <message>
+        <source>&amp;Add control plane…</source>
+        <translation>Control Plane &amp;hinzufügen…</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>&amp;Einstellungen…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;Sidebar</source>
+        <translation>&amp;Seitenleiste</translation>
+    </message>
+    <message>
+        <source>&amp;Fullscreen</source>
+        <translation>&amp;Vollbild</translation>
+    </message>
+    <message>
+        <source>Fullscreen &amp;on</source>
+        <translation>Vollbild &amp;auf</translation>
+    </message>
+    <message>
+        <source>&amp;Debug panel</source>
+        <translation>&amp;Debug-Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>&amp;About QVMRC</source>
+        <translation>&amp;Über QVMRC</translation>
     </message>
 </context>
 <context>

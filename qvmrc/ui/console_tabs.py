@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtWidgets import QTabBar, QTabWidget, QWidget
 
 from qvmrc.errors import QVMRCError
 from qvmrc.trust import find_saved
@@ -94,6 +94,7 @@ class ConsoleTabs(QTabWidget):
         self.by_key[target.key] = tab
         i = self.addTab(tab, target.title)
         self.setTabToolTip(i, target.key)
+        self._name_close_button(i, target.title)
         self.setCurrentIndex(i)
         tab.notification.connect(lambda title, text, error: self._notify(title, text, error))
         tab.fullscreenRequested.connect(self.fullscreenRequested.emit)
@@ -105,6 +106,13 @@ class ConsoleTabs(QTabWidget):
         if target.fullscreen:
             QTimer.singleShot(0, self.fullscreenRequested.emit)
         return tab
+
+    def _name_close_button(self, index: int, title: str) -> None:
+        bar = self.tabBar()
+        for side in (QTabBar.ButtonPosition.RightSide, QTabBar.ButtonPosition.LeftSide):
+            button = bar.tabButton(index, side)
+            if button is not None:
+                button.setAccessibleName(self.tr("Close {0}").format(title))
 
     def open_saved_vm(self, cp_id: str, vm_id: str) -> ConsoleTab | None:
         cp = self.settings.find_control_plane(cp_id)
