@@ -28,7 +28,7 @@ def one_error_line(capsys) -> str:
 
 
 @pytest.mark.parametrize("argv,needle", [
-    (["snapshot", "http://example.invalid/x", "-o", "x.png"], "unsupported target"),
+    (["snapshot", "http://example.invalid/x", "-o", "x.png"], "unsupported console target"),
     (["snapshot", "vnc://127.0.0.1:1", "-o", "x.png", "--encodings", "bogus"], "unknown encoding"),
     (["snapshot", "vnc://127.0.0.1:1", "-o", "x.png", "--jpeg-quality", "12"], "0-9"),
     (["snapshot", "vnc://127.0.0.1:1", "-o", "x.png", "--pixel-format", "rgb999"], "pixel format"),
