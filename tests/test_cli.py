@@ -50,7 +50,7 @@ def test_usage_errors_exit_2(capsys):
 
 
 def test_refused_connection_is_one_line(capsys):
-    from tests.support.servers import free_port
+    from tests.support.ports import free_port
 
     assert main(["snapshot", f"vnc://127.0.0.1:{free_port()}", "-o", "x.png", "--timeout", "3"]) == 1
     assert "cannot connect" in one_error_line(capsys)

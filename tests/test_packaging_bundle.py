@@ -20,7 +20,7 @@ import pytest
 
 from qvmrc import __version__
 from tests.support import xvfb
-from tests.support.servers import free_port
+from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [

@@ -26,7 +26,7 @@ import pytest
 pytest.importorskip("PySide6")
 pytest.importorskip("qasync")
 
-from tests.support.servers import free_port, wait_port  # noqa: E402
+from tests.support.ports import free_port, wait_port  # noqa: E402
 from tests.support.xvfb import needs_xvfb, shot, wait_for, xvfb  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,24 +14,19 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, for tests.support
+from tests.support.ports import port_free, wait_port  # noqa: E402  (shared with the tests)
+
 
 class ServerError(RuntimeError):
     pass
-
-
-def port_free(port: int) -> bool:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def free_display(start: int = 40, end: int = 99) -> int:
@@ -44,17 +39,11 @@ def free_display(start: int = 40, end: int = 99) -> int:
     raise ServerError("no free X display / VNC port between :40 and :99")
 
 
-def wait_port(port: int, timeout: float = 15.0, proc: subprocess.Popen | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise ServerError(f"server exited with status {proc.returncode} before listening")
-        with socket.socket() as s:
-            s.settimeout(0.2)
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise ServerError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
+def _wait_listening(port: int, proc: subprocess.Popen) -> None:
+    try:
+        wait_port(port, proc=proc)
+    except RuntimeError as e:
+        raise ServerError(str(e)) from None
 
 
 def spawn(args: list[str], **kw: object) -> subprocess.Popen:
@@ -106,7 +95,7 @@ def xvnc(width: int = 1920, height: int = 1080, log_dir: Path | None = None) -> 
                   "-SecurityTypes", "None", "-localhost", "-rfbport", str(port),
                   "-AlwaysShared", "-nolisten", "tcp"], stdout=log, stderr=log)
     try:
-        wait_port(port, proc=proc)
+        _wait_listening(port, proc)
         for _ in range(100):  # the X socket shows up with the VNC port, give it a moment
             if Path(f"/tmp/.X11-unix/X{n}").exists():
                 break
@@ -134,7 +123,7 @@ def qemu(lossy: bool = False, log_dir: Path | None = None,
         args += ["-drive", f"file={disk},format=raw,if=ide,index=0,snapshot=on"]
     proc = spawn(args, stdout=log, stderr=log)
     try:
-        wait_port(port, proc=proc)
+        _wait_listening(port, proc)
         yield Server(url=f"vnc://127.0.0.1:{port}", port=port, qmp=qmp_path)
     finally:
         stop(proc)
