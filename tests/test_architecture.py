@@ -101,6 +101,7 @@ ONE_HOME = {
     "normalise_fingerprint": "qvmrc/certs.py",
     "free_port": "tests/support/ports.py",
     "wait_port": "tests/support/ports.py",
+    "compact_len": "tests/support/encode_tight.py",
 }
 
 

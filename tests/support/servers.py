@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -32,7 +33,7 @@ def have(*programs: str) -> bool:
     return all(shutil.which(p) for p in programs)
 
 
-def stop(proc: subprocess.Popen[bytes], timeout: float = 5.0) -> None:
+def stop(proc: subprocess.Popen[Any], timeout: float = 5.0) -> None:
     """Terminate a server we started (kill it if it does not go within ``timeout`` s)."""
     if proc.poll() is None:
         proc.terminate()

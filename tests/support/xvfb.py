@@ -15,6 +15,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from tests.support.servers import stop
+
 TOOLS = ("Xvfb", "xdotool", "import")
 SCREEN = (1280, 900)
 T = TypeVar("T")
@@ -54,11 +56,7 @@ def xvfb(screen: tuple[int, int] = SCREEN) -> Iterator[str]:
             pytest.skip("Xvfb did not start")
         yield display
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc, timeout=10)
 
 
 def shot(display: str, path: Path) -> np.ndarray:
