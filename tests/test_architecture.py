@@ -111,7 +111,7 @@ def test_each_shared_helper_is_defined_once() -> None:
         for path in sorted((ROOT / top).rglob("*.py")):
             if "node_modules" in path.parts:
                 continue
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            for node in ast.parse(path.read_text(encoding="utf-8"), str(path)).body:  # module-level only
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in seen:
                     seen[node.name].append(f"{path.relative_to(ROOT)}:{node.lineno}")
     for name, home in ONE_HOME.items():
