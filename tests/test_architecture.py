@@ -119,3 +119,13 @@ def test_each_shared_helper_is_defined_once() -> None:
                     seen[node.name].append(f"{path.relative_to(ROOT)}:{node.lineno}")
     for name, home in ONE_HOME.items():
         assert [p.rsplit(":", 1)[0] for p in seen[name]] == [home], f"{name} defined at {seen[name]}"
+
+
+def test_no_support_module_shadows_the_standard_library() -> None:
+    """Scripts in tests/support (fullscreen_probe.py, busy_server.py) run with that folder
+    first on sys.path: a support module named like a stdlib one (http.py) breaks their imports."""
+    import sys
+
+    clashes = sorted(p.name for p in (ROOT / "tests" / "support").glob("*.py")
+                     if p.stem in sys.stdlib_module_names)
+    assert not clashes, f"rename these: {clashes}"

@@ -10,7 +10,7 @@ from aiohttp import web
 from qvmrc.controlplane.console import check_routable, console_ws_url, resolve_target
 from qvmrc.controlplane.devserver import DevServer, DevVM
 from qvmrc.errors import ConsoleUnavailable, ControlPlaneError, InvalidTarget, MaintenanceError
-from tests.support.http import serve
+from tests.support.aiohttp_app import serve
 
 SERVICE = "/limiquantix.compute.v1.VMService"
 

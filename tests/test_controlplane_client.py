@@ -26,7 +26,7 @@ from qvmrc.controlplane.client import (
 )
 from qvmrc.controlplane.devserver import DevServer, DevVM, unused_port
 from qvmrc.errors import ControlPlaneError, MaintenanceError
-from tests.support.http import serve
+from tests.support.aiohttp_app import serve
 
 SERVICE = "/limiquantix.compute.v1.VMService"
 

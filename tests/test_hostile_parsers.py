@@ -26,7 +26,7 @@ from qvmrc.controlplane.deeplink import parse_deep_link
 from qvmrc.errors import ControlPlaneError, InvalidTarget, TransportError
 from qvmrc.rfb.fbs import MAGIC
 from qvmrc.transport.websocket import _refusal
-from tests.support.http import serve
+from tests.support.aiohttp_app import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICE = "/limiquantix.compute.v1.VMService"

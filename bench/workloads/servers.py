@@ -22,21 +22,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, for tests.support
-from tests.support.ports import port_free, wait_port  # noqa: E402  (shared with the tests)
+from tests.support.ports import free_display, wait_port  # noqa: E402  (shared with the tests)
 
 
 class ServerError(RuntimeError):
     pass
 
 
-def free_display(start: int = 40, end: int = 99) -> int:
-    """An X display number whose lock, socket and VNC port (5900+N) are all free."""
-    for n in range(start, end):
-        if Path(f"/tmp/.X{n}-lock").exists() or Path(f"/tmp/.X11-unix/X{n}").exists():
-            continue
-        if port_free(5900 + n) and port_free(6000 + n):
-            return n
-    raise ServerError("no free X display / VNC port between :40 and :99")
+def _display(start: int) -> int:
+    """A display N whose VNC port 5900+N is free too (the servers listen there)."""
+    try:
+        return free_display(start, 99, vnc=True)
+    except RuntimeError as e:
+        raise ServerError(str(e)) from None
 
 
 def _wait_listening(port: int, proc: subprocess.Popen) -> None:
@@ -88,7 +86,7 @@ def require(*tools: str) -> list[str]:
 @contextlib.contextmanager
 def xvnc(width: int = 1920, height: int = 1080, log_dir: Path | None = None) -> Iterator[Server]:
     """TigerVNC's Xvnc, security None, loopback only."""
-    n = free_display()
+    n = _display(40)
     port = 5900 + n
     log = open(log_dir / f"xvnc-{n}.log", "wb") if log_dir else subprocess.DEVNULL
     proc = spawn(["Xvnc", f":{n}", "-geometry", f"{width}x{height}", "-depth", "24",
@@ -111,7 +109,7 @@ def xvnc(width: int = 1920, height: int = 1080, log_dir: Path | None = None) -> 
 def qemu(lossy: bool = False, log_dir: Path | None = None,
          disk: Path | None = None) -> Iterator[Server]:
     """QEMU paused until :func:`qmp_cont`: SeaBIOS's screens, then ``disk`` if given."""
-    n = free_display(start=60)
+    n = _display(60)
     port = 5900 + n
     tmp = Path(tempfile.mkdtemp(prefix="qvmrc-bench-qemu-"))
     qmp_path = tmp / "qmp.sock"

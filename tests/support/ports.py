@@ -6,6 +6,7 @@ fix here (e.g. to the wait loop) reaches every harness.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import time
@@ -26,6 +27,17 @@ def port_free(port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+def free_display(start: int = 40, end: int = 400, *, vnc: bool = False) -> int:
+    """An X display number N with no lock file, no socket and a free X TCP port (6000+N);
+    with ``vnc``, also a free 5900+N (servers that derive their VNC port from N)."""
+    for n in range(start, end):
+        if os.path.exists(f"/tmp/.X{n}-lock") or os.path.exists(f"/tmp/.X11-unix/X{n}"):
+            continue
+        if port_free(6000 + n) and (not vnc or port_free(5900 + n)):
+            return n
+    raise RuntimeError(f"no free X display number between :{start} and :{end - 1}")
 
 
 def wait_port(port: int, timeout: float = 15.0, proc: subprocess.Popen | None = None) -> None:  # type: ignore[type-arg]

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from tests.support.ports import free_port, wait_port
+from tests.support.ports import free_display, free_port, wait_port
 
 GUEST_SRC = Path(__file__).resolve().parent.parent / "guest" / "still.S"
 
@@ -319,17 +319,10 @@ class XvncServer:
         stop(self.proc)
 
 
-def _free_display() -> int:
-    for n in range(40, 200):
-        if not os.path.exists(f"/tmp/.X{n}-lock") and not os.path.exists(f"/tmp/.X11-unix/X{n}"):
-            return n
-    raise RuntimeError("no free X display number")
-
-
 @contextlib.contextmanager
 def xvnc(width: int = 800, height: int = 600, *, extra: tuple[str, ...] = ()) -> Iterator[XvncServer]:
     workdir = Path(tempfile.mkdtemp(prefix="qvmrc-xvnc-"))
-    display = _free_display()
+    display = free_display()
     port = free_port()
     cmd = ["Xvnc", f":{display}", "-geometry", f"{width}x{height}", "-depth", "24",
            "-rfbport", str(port), "-SecurityTypes", "None", "-localhost", "-nolisten", "tcp",

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from tests.support.ports import free_display
 from tests.support.servers import stop
 
 TOOLS = ("Xvfb", "xdotool", "import")
@@ -29,17 +30,10 @@ def available() -> bool:
     return all(shutil.which(t) for t in ("Xvfb", "xdotool"))
 
 
-def _free_display() -> int:
-    for n in range(90, 400):
-        if not (Path(f"/tmp/.X{n}-lock").exists() or Path(f"/tmp/.X11-unix/X{n}").exists()):
-            return n
-    pytest.skip("no free X display number")
-
-
 @contextmanager
 def xvfb(screen: tuple[int, int] = SCREEN) -> Iterator[str]:
     """Xvfb on a display nobody uses, ready once a client can talk to it; yields ':N'."""
-    display = f":{_free_display()}"
+    display = f":{free_display(90)}"
     proc = subprocess.Popen(
         ["Xvfb", display, "-screen", "0", f"{screen[0]}x{screen[1]}x24", "-nolisten", "tcp"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
