@@ -20,16 +20,10 @@ pytest.importorskip("PySide6")
 pytest.importorskip("qasync")
 
 from tests.support.servers import stop  # noqa: E402
-from tests.support.xvfb import SCREEN, needs_xvfb, shot, wait_for, xdotool, xvfb  # noqa: E402
+from tests.support.xvfb import SCREEN, needs_xvfb, shot, wait_for, xdotool  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.gui, needs_xvfb]
-
-
-@pytest.fixture
-def xserver():
-    with xvfb() as display:
-        yield display
 
 
 def test_real_window_types_into_the_demo_vm(xserver, tmp_path):
