@@ -20,7 +20,8 @@ import pytest
 
 from qvmrc import __version__
 from tests.support import xvfb
-from tests.support.servers import free_port
+from tests.support.ports import free_port
+from tests.support.servers import stop
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [
@@ -107,11 +108,7 @@ def test_the_tarball_runs_without_python_headless_and_as_a_window(dist: Path, tm
             assert "language: de" in text  # the bundle carries the .ts and reads it
             assert "platform plugin" not in text.lower(), text  # no "could not load the Qt platform plugin"
         finally:
-            app.terminate()
-            try:
-                app.wait(15)
-            except subprocess.TimeoutExpired:
-                app.kill()
+            stop(app, timeout=15)
 
 
 def test_the_deb_installs_the_app_under_opt_with_a_valid_desktop_file_and_icons(dist: Path,
