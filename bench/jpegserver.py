@@ -18,23 +18,17 @@ import asyncio
 import io
 import json
 import struct
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for tests.support
+from tests.support.encode_tight import compact_len  # noqa: E402
+
 TILE_W, TILE_H = 480, 270
-
-
-def compact_len(n: int) -> bytes:
-    out = bytearray([n & 0x7F])
-    if n > 0x7F:
-        out[0] |= 0x80
-        out.append((n >> 7) & 0x7F)
-        if n > 0x3FFF:
-            out[1] |= 0x80
-            out.append(n >> 14)
-    return bytes(out)
 
 
 def make_frames(width: int, height: int, count: int, quality: int) -> list[bytes]:

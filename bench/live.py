@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from qvmrc.rfb import events as ev  # noqa: E402
 from qvmrc.session import Session, SessionListener, SessionOptions  # noqa: E402
 from tests.support import servers  # noqa: E402
+from tests.support.ports import free_port  # noqa: E402
 
 #: Extra SessionOptions for every session (``--option``), e.g. the app's front_buffer=1.
 OPTIONS: dict[str, object] = {}
@@ -171,7 +172,7 @@ def main() -> int:
             results["idle_cpu_percent"] = round(asyncio.run(idle_cpu(url, args.idle_seconds)), 3)
             results["idle_seconds"] = args.idle_seconds
 
-    port = servers.free_port()
+    port = free_port()
     keys_out = f"{tmp}/keys.json"
     jp = start_jpegserver(port, keys_out)
     try:

@@ -15,6 +15,8 @@ import re
 import threading
 from urllib.parse import parse_qsl, urlencode
 
+from qvmrc.controlplane.deeplink import SCHEMES as DEEP_LINK_SCHEMES
+
 MASK = "***"
 # Short values would match half the log (e.g. a password "a"); such values are
 # still caught by the patterns when labelled.
@@ -22,7 +24,6 @@ MIN_SECRET_LEN = 4
 
 # Deep-link parameters worth showing; anything else (password=...) is dropped.
 _SHOWN_LINK_PARAMS = ("url", "vmId", "vmName", "vm", "name", "fullscreen")
-_DEEP_LINK_SCHEMES = ("qvmc", "qvmrc")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # scheme://[userinfo@]: the userinfo runs to the LAST '@' before the path, so
@@ -59,7 +60,7 @@ def redact_url(url: str) -> str:
     tail = tail.split("#", 1)[0]
     path, _, query = tail.partition("?")
     out = f"{scheme}://{authority}{path}"
-    if query and scheme.lower() in _DEEP_LINK_SCHEMES:
+    if query and scheme.lower() in DEEP_LINK_SCHEMES:
         try:
             pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=32)
         except ValueError:
@@ -96,10 +97,6 @@ class SecretScrubber(logging.Filter):
         if value and len(value) >= MIN_SECRET_LEN:
             with self._lock:
                 self._secrets.add(value)
-
-    def forget(self, value: str | None) -> None:
-        with self._lock:
-            self._secrets.discard(value or "")
 
     def scrub(self, text: str) -> str:
         with self._lock:

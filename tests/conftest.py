@@ -23,6 +23,15 @@ needs_xvnc = pytest.mark.skipif(not servers.have("Xvnc", "xwd", "convert", "disp
 
 
 @pytest.fixture
+def xserver():  # type: ignore[no-untyped-def]
+    """Xvfb on a display nobody uses, for one test; yields ':N' (skips where Xvfb is missing)."""
+    from tests.support.xvfb import xvfb
+
+    with xvfb() as display:
+        yield display
+
+
+@pytest.fixture
 def loop(qapp):  # type: ignore[no-untyped-def]
     """asyncio on the Qt event loop (qasync) for GUI tests; closed with its tasks afterwards."""
     from tests.support.uiloop import close_loop, make_loop

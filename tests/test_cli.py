@@ -28,7 +28,7 @@ def one_error_line(capsys) -> str:
 
 
 @pytest.mark.parametrize("argv,needle", [
-    (["snapshot", "http://example.invalid/x", "-o", "x.png"], "unsupported target"),
+    (["snapshot", "http://example.invalid/x", "-o", "x.png"], "unsupported console target"),
     (["snapshot", "vnc://127.0.0.1:1", "-o", "x.png", "--encodings", "bogus"], "unknown encoding"),
     (["snapshot", "vnc://127.0.0.1:1", "-o", "x.png", "--jpeg-quality", "12"], "0-9"),
     (["snapshot", "vnc://127.0.0.1:1", "-o", "x.png", "--pixel-format", "rgb999"], "pixel format"),
@@ -50,7 +50,7 @@ def test_usage_errors_exit_2(capsys):
 
 
 def test_refused_connection_is_one_line(capsys):
-    from tests.support.servers import free_port
+    from tests.support.ports import free_port
 
     assert main(["snapshot", f"vnc://127.0.0.1:{free_port()}", "-o", "x.png", "--timeout", "3"]) == 1
     assert "cannot connect" in one_error_line(capsys)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
 from urllib.parse import quote
 
 import pytest
@@ -12,20 +10,9 @@ from aiohttp import web
 from qvmrc.controlplane.console import check_routable, console_ws_url, resolve_target
 from qvmrc.controlplane.devserver import DevServer, DevVM
 from qvmrc.errors import ConsoleUnavailable, ControlPlaneError, InvalidTarget, MaintenanceError
+from tests.support.aiohttp_app import serve
 
 SERVICE = "/limiquantix.compute.v1.VMService"
-
-
-@contextlib.asynccontextmanager
-async def serve(app: web.Application) -> AsyncIterator[str]:
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    finally:
-        await runner.cleanup()
 
 
 def link(base: str, vm_id: str, **extra: str) -> str:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime
 import hashlib
 import ipaddress
 import ssl
-from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
@@ -28,21 +26,9 @@ from qvmrc.controlplane.client import (
 )
 from qvmrc.controlplane.devserver import DevServer, DevVM, unused_port
 from qvmrc.errors import ControlPlaneError, MaintenanceError
+from tests.support.aiohttp_app import serve
 
 SERVICE = "/limiquantix.compute.v1.VMService"
-
-
-@contextlib.asynccontextmanager
-async def serve(app: web.Application, tls: ssl.SSLContext | None = None) -> AsyncIterator[str]:
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=tls)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        yield f"{'https' if tls else 'http'}://127.0.0.1:{port}"
-    finally:
-        await runner.cleanup()
 
 
 def answer(status: int, body: str | bytes, headers: dict[str, str] | None = None,

@@ -261,3 +261,14 @@ def test_run_with_a_bad_vm_prints_one_error_line(capsys):
     assert devserver.run(parser.parse_args(["--vm", "broken"])) == 2
     err = capsys.readouterr().err
     assert err.startswith("qvmrc: error:") and err.count("\n") == 1
+
+
+def test_the_package_runs_as_a_module_with_the_same_options():
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "qvmrc.controlplane.devserver", "--vm", "web=vnc://h:1,color=red"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("qvmrc: error: --vm") and "unknown option" in proc.stderr
+    assert proc.stderr.count("\n") == 1

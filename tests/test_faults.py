@@ -28,6 +28,7 @@ from qvmrc.demo.server import DemoServer
 from qvmrc.errors import ConnectionClosed
 from qvmrc.transport.websocket import WebSocketTransport
 from tests.support import servers
+from tests.support.ports import free_port
 from tests.support.threaded import serve_in_thread  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,14 +134,8 @@ def _cli(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedPro
                           timeout=120, cwd=ROOT, env=full)
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_insecure_prints_one_warning_line(tmp_path):
-    proc = _cli(["snapshot", f"vnc://127.0.0.1:{_closed_port()}", "-o", str(tmp_path / "x.png"),
+    proc = _cli(["snapshot", f"vnc://127.0.0.1:{free_port()}", "-o", str(tmp_path / "x.png"),
                  "--insecure", "--timeout", "5"], tmp_path)
     lines = proc.stderr.strip().splitlines()
     assert [ln for ln in lines if ln.startswith("qvmrc: warning:")] == [
@@ -150,7 +145,7 @@ def test_insecure_prints_one_warning_line(tmp_path):
 
 
 def test_insecure_is_refused_when_a_token_would_go_to_an_unverified_server(tmp_path):
-    port = _closed_port()
+    port = free_port()
     link = f"qvmrc://connect?url=https%3A%2F%2F127.0.0.1%3A{port}&vmId=vm-1"
     out = str(tmp_path / "x.png")
     given = _cli(["snapshot", link, "-o", out, "--insecure", "--token-env", "TOK"], tmp_path, TOK="t0k-123456")

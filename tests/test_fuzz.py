@@ -6,14 +6,18 @@ The long, coverage-guided run is ``bash scripts/fuzz.sh 30`` (tests/fuzz).
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from qvmrc.rfb.encodings import numbers
 from tests.fuzz.seeds import seeds
-from tests.fuzz.target import Finding, peak_rss_mb, rss_mb, run
+from tests.fuzz.target import Finding, header, peak_rss_mb, rss_mb, run
+from tests.support import encode_basic as eb
 
 SEEDS = seeds()
 FINDINGS = sorted(p for p in (Path(__file__).parent / "data" / "fuzz").glob("*") if p.is_file())
@@ -33,6 +37,38 @@ def test_a_damaged_seed_no_longer_shows_its_picture() -> None:
     data = bytearray(seed.data)
     data[-100] ^= 0xFF
     assert not seed.check(run(bytes(data)))
+
+
+@pytest.mark.parametrize("chunking", [0, 1, 2, 3], ids=["whole", "1-7", "997", "random"])
+def test_every_seed_decodes_to_its_picture_however_it_is_cut(chunking: int) -> None:
+    for seed in SEEDS:
+        data = bytes([seed.data[0] & ~0x0C | chunking << 2]) + seed.data[1:]
+        assert seed.check(run(data, differential=False)), seed.name
+
+
+W, H = 48, 40
+_WIRE = eb.Wire("rgb888")
+_IMG = eb.desktop_image(_WIRE, W, H)
+_GOOD = eb.fbu([eb.rect(0, 0, W, H, numbers.RAW, _WIRE.pixels(_IMG))])
+
+
+@pytest.mark.parametrize("bad, reason", [
+    (eb.fbu([eb.rect(0, 0, W, H, 0x7777, b"")]), "did not ask for"),
+    (eb.fbu([eb.rect(8, 0, W, H, numbers.RAW, _WIRE.pixels(_IMG))]), "outside the 48x40 screen"),
+    (b"\xee" + bytes(20), "unknown message type"),
+    (eb.fbu([eb.rect(0, 0, W, H, numbers.ZLIB, struct.pack(">I", 64) + b"\x55" * 64)]), "corrupt zlib data"),
+    (eb.fbu([eb.rect(0, 0, W, H, numbers.TIGHT, b"\x40\x09" + bytes(40))]), "unknown filter"),
+    (eb.fbu([eb.rect(0, 0, W, H, numbers.HEXTILE, b"\xe0" + bytes(40))]), "unknown subencoding"),
+    (eb.fbu([eb.rect(0, 0, 8, 8, numbers.COPYRECT, struct.pack(">HH", 60, 60))]), "outside the screen"),
+    (b"\x03\x00\x00\x00" + struct.pack(">I", 0x7FFFFFFF) + b"abc", "more than QVMRC accepts"),
+], ids=["unknown-encoding", "rect-off-screen", "unknown-message", "corrupt-zlib", "tight-filter",
+        "hextile-subencoding", "copyrect-source-off-screen", "huge-cut-text"])
+def test_invalid_input_after_a_valid_update_is_refused_and_the_picture_stays(bad: bytes, reason: str) -> None:
+    """Bad input is refused with a reason, not silently accepted; what decoded before it stays."""
+    for chunking in (0, 1):
+        r = run(header("rgb888", width=W, height=H, chunking=chunking) + _GOOD + bad, differential=False)
+        assert reason in r.refused
+        assert np.array_equal(r.client.fb.pixels & 0xFFFFFF, eb.expected_fb("rgb888", _IMG) & 0xFFFFFF)
 
 
 def _run_bounded(data: bytes) -> None:

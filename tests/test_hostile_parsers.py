@@ -26,6 +26,7 @@ from qvmrc.controlplane.deeplink import parse_deep_link
 from qvmrc.errors import ControlPlaneError, InvalidTarget, TransportError
 from qvmrc.rfb.fbs import MAGIC
 from qvmrc.transport.websocket import _refusal
+from tests.support.aiohttp_app import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICE = "/limiquantix.compute.v1.VMService"
@@ -40,14 +41,8 @@ async def answering(body: bytes, status: int = 200) -> AsyncIterator[str]:
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", handler)
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    finally:
-        await runner.cleanup()
+    async with serve(app) as url:
+        yield url
 
 
 # ------------------------------------------------------------ control plane

@@ -20,8 +20,9 @@ import pytest
 pytest.importorskip("PySide6")
 
 from qvmrc.controlplane.devserver import DevServer  # noqa: E402
+from tests.support.servers import stop  # noqa: E402
 from tests.support.threaded import serve_in_thread  # noqa: E402
-from tests.support.xvfb import needs_xvfb, xvfb  # noqa: E402
+from tests.support.xvfb import needs_xvfb  # noqa: E402
 from tests.support.xvfb import shot as _shot  # noqa: E402
 from tests.support.xvfb import wait_for as _wait_for  # noqa: E402
 from tests.support.xvfb import xdotool as _xdotool  # noqa: E402
@@ -30,10 +31,6 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.gui, needs_xvfb]
 
 
-@pytest.fixture
-def xserver():
-    with xvfb() as display:
-        yield display
 TITLE = "Open this console?"
 
 
@@ -64,15 +61,7 @@ def _question(display: str, app: subprocess.Popen[bytes], log_path: Path) -> str
     return str(_wait_for(found, "the link question")[0])
 
 
-def _stop(app: subprocess.Popen[bytes]) -> None:
-    app.terminate()
-    try:
-        app.wait(10)
-    except subprocess.TimeoutExpired:
-        app.kill()
-
-
-def test_the_link_question_in_a_real_window(xserver, tmp_path):  # noqa: F811
+def test_the_link_question_in_a_real_window(xserver, tmp_path):
     display = xserver
     shots = Path(os.environ.get("QVMRC_SHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
@@ -91,7 +80,7 @@ def test_the_link_question_in_a_real_window(xserver, tmp_path):  # noqa: F811
                       "the app to note the refusal")
             assert app.poll() is None and dev.console_sessions == 0
         finally:
-            _stop(app)
+            stop(app, timeout=10)
         assert not (tmp_path / "config" / "settings.json").exists() or dev.base_url not in \
             (tmp_path / "config" / "settings.json").read_text()
 
@@ -109,4 +98,4 @@ def test_the_link_question_in_a_real_window(xserver, tmp_path):  # noqa: F811
             _wait_for(lambda: bool(_shot(display, shots / "link-allowed-fullscreen.png").std() > 5),
                       "the console to be painted")
         finally:
-            _stop(app)
+            stop(app, timeout=10)

@@ -20,7 +20,8 @@ import pytest
 
 from qvmrc import __version__
 from tests.support import xvfb
-from tests.support.servers import free_port
+from tests.support.ports import free_port
+from tests.support.servers import stop
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [
@@ -91,7 +92,8 @@ def test_the_tarball_runs_without_python_headless_and_as_a_window(dist: Path, tm
         log = tmp_path / "demo.log"
         with open(log, "wb") as fh:
             app = subprocess.Popen([str(exe), "demo", "-v"], env={**env, "DISPLAY": display,
-                                                                   "QT_QPA_PLATFORM": "xcb"},
+                                                                   "QT_QPA_PLATFORM": "xcb",
+                                                                   "QVMRC_LANG": "de"},
                                    stdout=fh, stderr=subprocess.STDOUT)
         try:
             def shown() -> list[str]:
@@ -103,13 +105,10 @@ def test_the_tarball_runs_without_python_headless_and_as_a_window(dist: Path, tm
             assert xvfb.wait_for(shown, "the demo window with a connected console")
             text = log.read_text(errors="replace")
             assert "Traceback" not in text
+            assert "language: de" in text  # the bundle carries the .ts and reads it
             assert "platform plugin" not in text.lower(), text  # no "could not load the Qt platform plugin"
         finally:
-            app.terminate()
-            try:
-                app.wait(15)
-            except subprocess.TimeoutExpired:
-                app.kill()
+            stop(app, timeout=15)
 
 
 def test_the_deb_installs_the_app_under_opt_with_a_valid_desktop_file_and_icons(dist: Path,

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from tests.support import xvfb
-from tests.support.servers import free_port
+from tests.support.ports import free_port
+from tests.support.servers import stop
 
 pytest.importorskip("PySide6")
 
@@ -42,16 +43,6 @@ def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[
 def _launch(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "qvmrc", *args], env=env, capture_output=True, text=True,
                           timeout=60)
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
 
 
 def _count(log: Path, needle: str) -> int:
@@ -92,7 +83,7 @@ def test_later_launches_hand_over_to_the_one_window_and_exit_0(tmp_path: Path) -
             assert _count(log, "demo VM listening") == 1  # the demo was not started twice
             assert first.poll() is None
         finally:
-            _stop(first)
+            stop(first, timeout=15)
 
 
 def test_a_crashed_instance_never_blocks_the_next_launch(tmp_path: Path) -> None:
@@ -112,7 +103,7 @@ def test_a_crashed_instance_never_blocks_the_next_launch(tmp_path: Path) -> None
         handed = _launch(["demo", "-v"], env)  # ... and takes requests from later launches
         assert handed.returncode == 0 and "handed over" in handed.stderr
     finally:
-        _stop(nxt)
+        stop(nxt, timeout=15)
 
 
 def test_new_instance_starts_its_own_app(tmp_path: Path) -> None:
@@ -126,9 +117,9 @@ def test_new_instance_starts_its_own_app(tmp_path: Path) -> None:
         _wait_log(two, log2, "console Demo VM connected")
         assert "handed over" not in log2.read_text(errors="replace")
     finally:
-        _stop(one)
+        stop(one, timeout=15)
         if two is not None:
-            _stop(two)
+            stop(two, timeout=15)
 
 
 def test_another_config_folder_is_an_independent_instance(tmp_path: Path) -> None:

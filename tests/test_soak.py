@@ -26,7 +26,8 @@ import pytest
 pytest.importorskip("PySide6")
 pytest.importorskip("qasync")
 
-from tests.support.servers import free_port, wait_port  # noqa: E402
+from tests.support.ports import free_port, wait_port  # noqa: E402
+from tests.support.servers import stop  # noqa: E402
 from tests.support.xvfb import needs_xvfb, shot, wait_for, xvfb  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,11 +83,7 @@ def _run_app(args: list[str], display: str, tmp: Path, seconds: float) -> list[d
         assert "Traceback" not in log_path.read_text(errors="replace")
         return samples
     finally:
-        app.terminate()
-        try:
-            app.wait(15)
-        except subprocess.TimeoutExpired:
-            app.kill()
+        stop(app, timeout=15)
 
 
 def _report(name: str, samples: list[dict]) -> str:

@@ -9,21 +9,19 @@ controls — the window is moved to the chosen output before fullscreen.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
-import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("PySide6")
 
-from tests.support.xvfb import _free_display, needs_xvfb, wait_for  # noqa: E402
+from tests.support.weston import weston  # noqa: E402
+from tests.support.xvfb import needs_xvfb  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.gui, needs_xvfb,
@@ -31,36 +29,10 @@ pytestmark = [pytest.mark.gui, needs_xvfb,
                                  reason="weston / Xwayland not installed")]
 
 
-@contextmanager
-def two_outputs(tmp: Path) -> Iterator[tuple[dict[str, str], str]]:
-    """Yields (env with the Wayland socket, XWayland's display)."""
-    host = f":{_free_display()}"
-    xvfb = subprocess.Popen(["Xvfb", host, "-screen", "0", "2200x900x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    runtime = tmp / "runtime"
-    runtime.mkdir(mode=0o700)
-    log = tmp / "weston.log"
-    comp = None
-    try:
-        wait_for(lambda: subprocess.run(["xdotool", "getmouselocation"], env={**os.environ, "DISPLAY": host},
-                                        capture_output=True).returncode == 0, "Xvfb")
-        with open(log, "wb") as out:
-            comp = subprocess.Popen(
-                ["weston", "--backend=x11-backend.so", "--use-pixman", "--xwayland", "--socket=qvmrc-two",
-                 "--output-count=2", "--width=1024", "--height=700"],
-                env={**os.environ, "DISPLAY": host, "XDG_RUNTIME_DIR": str(runtime)},
-                stdout=out, stderr=subprocess.STDOUT)
-        found = wait_for(lambda: re.search(r"xserver listening on display (:\d+)", log.read_text(errors="replace")),
-                         "Weston's XWayland display")
-        env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
-        env.update(XDG_RUNTIME_DIR=str(runtime), WAYLAND_DISPLAY="qvmrc-two", PYTHONPATH=str(ROOT),
-                   QVMRC_CONFIG_DIR=str(tmp / "config"))
-        yield env, found.group(1)
-    finally:
-        for p in (comp, xvfb):
-            if p is not None and p.poll() is None:
-                p.terminate()
-                p.wait(10)
+def two_outputs(tmp: Path) -> contextlib.AbstractContextManager[tuple[dict[str, str], str, str]]:
+    """Yields (env with the Wayland socket, XWayland's display, the host display)."""
+    return weston(tmp, socket="qvmrc-two", host_screen="2200x900x24",
+                  outputs=["--output-count=2", "--width=1024", "--height=700"])
 
 
 def probe(env: dict[str, str], screen: str) -> dict:
@@ -72,7 +44,7 @@ def probe(env: dict[str, str], screen: str) -> dict:
 
 
 def test_two_wayland_outputs_enable_the_monitor_choice(tmp_path):
-    with two_outputs(tmp_path) as (env, _xwayland):
+    with two_outputs(tmp_path) as (env, _xwayland, _host):
         got = probe({**env, "QT_QPA_PLATFORM": "wayland"}, "screen1")
     assert got["screens"] == ["screen0", "screen1"] and got["menu_enabled"]
     assert got["placed"][2] == "screen1"
@@ -81,7 +53,7 @@ def test_two_wayland_outputs_enable_the_monitor_choice(tmp_path):
 
 
 def test_two_xwayland_outputs_place_the_window_on_the_chosen_one(tmp_path):
-    with two_outputs(tmp_path) as (env, xwayland):
+    with two_outputs(tmp_path) as (env, xwayland, _host):
         got = probe({**env, "QT_QPA_PLATFORM": "xcb", "DISPLAY": xwayland}, "XWAYLAND1")
     assert got["screens"] == ["XWAYLAND0", "XWAYLAND1"] and got["menu_enabled"]
     assert got["placed"] == [1024, 0, "XWAYLAND1"]  # the window moved to the chosen output

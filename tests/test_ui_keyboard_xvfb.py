@@ -30,8 +30,9 @@ pytest.importorskip("qasync")
 from qvmrc.demo import DemoServer  # noqa: E402
 from qvmrc.ui.platform_start import DECORATION_ALLOWANCE  # noqa: E402
 from tests.support import servers  # noqa: E402
+from tests.support.ports import free_display  # noqa: E402
 from tests.support.relay import Relay  # noqa: E402
-from tests.support.xvfb import SCREEN, _free_display, needs_xvfb, shot, wait_for, xdotool  # noqa: E402
+from tests.support.xvfb import SCREEN, needs_xvfb, shot, wait_for, xdotool  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.gui, needs_xvfb]
@@ -42,7 +43,7 @@ HIGHLIGHT = (48, 140, 198)  # the Fusion palette's highlight: the console's focu
 @contextmanager
 def xserver(screen: tuple[int, int] = SCREEN) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """Xvfb, and its process (one test kills it under the app)."""
-    display = f":{_free_display()}"
+    display = f":{free_display(90)}"
     proc = subprocess.Popen(["Xvfb", display, "-screen", "0", f"{screen[0]}x{screen[1]}x24",
                              "-nolisten", "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

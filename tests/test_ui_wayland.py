@@ -4,14 +4,12 @@ Skips when weston or Xwayland is not installed (Debian: weston, xwayland)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
-import re
 import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +18,9 @@ import pytest
 pytest.importorskip("PySide6")
 pytest.importorskip("qasync")
 
-from tests.support.xvfb import _free_display, needs_xvfb, shot, wait_for  # noqa: E402
+from tests.support.ports import free_display  # noqa: E402
+from tests.support.weston import weston as nested_weston  # noqa: E402
+from tests.support.xvfb import needs_xvfb, shot, wait_for  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.gui, needs_xvfb,
@@ -31,37 +31,9 @@ WINDOW_GREY = np.array([239, 239, 239], dtype=np.int16)  # Fusion's window colou
 SHOTS = os.environ.get("QVMRC_SHOTS_DIR")
 
 
-@contextmanager
-def weston(tmp: Path) -> Iterator[tuple[dict[str, str], str, str]]:
-    """Weston (X11 backend, pixman, XWayland) in its own Xvfb; yields (env for clients,
-    XWayland's display, the host Xvfb's display)."""
-    host = f":{_free_display()}"
-    xvfb = subprocess.Popen(["Xvfb", host, "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    runtime = tmp / "runtime"
-    runtime.mkdir(mode=0o700)
-    log = tmp / "weston.log"
-    comp = None
-    try:
-        wait_for(lambda: subprocess.run(["xdotool", "getmouselocation"], env={**os.environ, "DISPLAY": host},
-                                        capture_output=True).returncode == 0, "Xvfb")
-        with open(log, "wb") as out:
-            comp = subprocess.Popen(
-                ["weston", "--backend=x11-backend.so", "--use-pixman", "--xwayland", "--socket=qvmrc-wl",
-                 f"--width={OUTPUT[0]}", f"--height={OUTPUT[1]}"],
-                env={**os.environ, "DISPLAY": host, "XDG_RUNTIME_DIR": str(runtime)},
-                stdout=out, stderr=subprocess.STDOUT)
-        found = wait_for(lambda: re.search(r"xserver listening on display (:\d+)", log.read_text(errors="replace")),
-                         "Weston's XWayland display")
-        env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
-        env.update(XDG_RUNTIME_DIR=str(runtime), WAYLAND_DISPLAY="qvmrc-wl", PYTHONPATH=str(ROOT),
-                   QVMRC_CONFIG_DIR=str(tmp / "config"))
-        yield env, found.group(1), host
-    finally:
-        for p in (comp, xvfb):
-            if p is not None and p.poll() is None:
-                p.terminate()
-                p.wait(10)
+def weston(tmp: Path) -> contextlib.AbstractContextManager[tuple[dict[str, str], str, str]]:
+    return nested_weston(tmp, socket="qvmrc-wl", host_screen="1600x1000x24",
+                         outputs=[f"--width={OUTPUT[0]}", f"--height={OUTPUT[1]}"])
 
 
 def start_app(env: dict[str, str], tmp: Path) -> tuple[subprocess.Popen[bytes], Path]:
@@ -86,7 +58,7 @@ def end(app: subprocess.Popen[bytes]) -> int:
 
 def test_a_stale_display_beside_wayland_falls_back_to_native_wayland(tmp_path):
     with weston(tmp_path) as (env, _, _host):
-        env["DISPLAY"] = f":{_free_display() + 50}"  # nobody listens there
+        env["DISPLAY"] = f":{free_display(90) + 50}"  # nobody listens there
         app, log = start_app(env, tmp_path)
         assert end(app) == 0
         text = log.read_text(errors="replace")

@@ -19,16 +19,11 @@ import pytest
 pytest.importorskip("PySide6")
 pytest.importorskip("qasync")
 
-from tests.support.xvfb import SCREEN, needs_xvfb, shot, wait_for, xdotool, xvfb  # noqa: E402
+from tests.support.servers import stop  # noqa: E402
+from tests.support.xvfb import SCREEN, needs_xvfb, shot, wait_for, xdotool  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.gui, needs_xvfb]
-
-
-@pytest.fixture
-def xserver():
-    with xvfb() as display:
-        yield display
 
 
 def test_real_window_types_into_the_demo_vm(xserver, tmp_path):
@@ -82,8 +77,4 @@ def test_real_window_types_into_the_demo_vm(xserver, tmp_path):
         log_text = log_path.read_text(errors="replace")
         assert "Traceback" not in log_text
     finally:
-        app.terminate()
-        try:
-            app.wait(15)
-        except subprocess.TimeoutExpired:
-            app.kill()
+        stop(app, timeout=15)

@@ -14,47 +14,34 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, for tests.support
+from tests.support.ports import free_display, wait_port  # noqa: E402  (shared with the tests)
+
 
 class ServerError(RuntimeError):
     pass
 
 
-def port_free(port: int) -> bool:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
+def _display(start: int) -> int:
+    """A display N whose VNC port 5900+N is free too (the servers listen there)."""
+    try:
+        return free_display(start, 99, vnc=True)
+    except RuntimeError as e:
+        raise ServerError(str(e)) from None
 
 
-def free_display(start: int = 40, end: int = 99) -> int:
-    """An X display number whose lock, socket and VNC port (5900+N) are all free."""
-    for n in range(start, end):
-        if Path(f"/tmp/.X{n}-lock").exists() or Path(f"/tmp/.X11-unix/X{n}").exists():
-            continue
-        if port_free(5900 + n) and port_free(6000 + n):
-            return n
-    raise ServerError("no free X display / VNC port between :40 and :99")
-
-
-def wait_port(port: int, timeout: float = 15.0, proc: subprocess.Popen | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise ServerError(f"server exited with status {proc.returncode} before listening")
-        with socket.socket() as s:
-            s.settimeout(0.2)
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise ServerError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
+def _wait_listening(port: int, proc: subprocess.Popen) -> None:
+    try:
+        wait_port(port, proc=proc)
+    except RuntimeError as e:
+        raise ServerError(str(e)) from None
 
 
 def spawn(args: list[str], **kw: object) -> subprocess.Popen:
@@ -99,14 +86,14 @@ def require(*tools: str) -> list[str]:
 @contextlib.contextmanager
 def xvnc(width: int = 1920, height: int = 1080, log_dir: Path | None = None) -> Iterator[Server]:
     """TigerVNC's Xvnc, security None, loopback only."""
-    n = free_display()
+    n = _display(40)
     port = 5900 + n
     log = open(log_dir / f"xvnc-{n}.log", "wb") if log_dir else subprocess.DEVNULL
     proc = spawn(["Xvnc", f":{n}", "-geometry", f"{width}x{height}", "-depth", "24",
                   "-SecurityTypes", "None", "-localhost", "-rfbport", str(port),
                   "-AlwaysShared", "-nolisten", "tcp"], stdout=log, stderr=log)
     try:
-        wait_port(port, proc=proc)
+        _wait_listening(port, proc)
         for _ in range(100):  # the X socket shows up with the VNC port, give it a moment
             if Path(f"/tmp/.X11-unix/X{n}").exists():
                 break
@@ -122,7 +109,7 @@ def xvnc(width: int = 1920, height: int = 1080, log_dir: Path | None = None) -> 
 def qemu(lossy: bool = False, log_dir: Path | None = None,
          disk: Path | None = None) -> Iterator[Server]:
     """QEMU paused until :func:`qmp_cont`: SeaBIOS's screens, then ``disk`` if given."""
-    n = free_display(start=60)
+    n = _display(60)
     port = 5900 + n
     tmp = Path(tempfile.mkdtemp(prefix="qvmrc-bench-qemu-"))
     qmp_path = tmp / "qmp.sock"
@@ -134,7 +121,7 @@ def qemu(lossy: bool = False, log_dir: Path | None = None,
         args += ["-drive", f"file={disk},format=raw,if=ide,index=0,snapshot=on"]
     proc = spawn(args, stdout=log, stderr=log)
     try:
-        wait_port(port, proc=proc)
+        _wait_listening(port, proc)
         yield Server(url=f"vnc://127.0.0.1:{port}", port=port, qmp=qmp_path)
     finally:
         stop(proc)

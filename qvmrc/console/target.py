@@ -1,8 +1,10 @@
-"""What a console connects to, and how its TLS server is trusted: shared by the app's tabs.
+"""What a console connects to, and how its TLS server is trusted.
 
-A TARGET (ws://, wss://, vnc:// or a qvmrc:// / qvmc:// link) becomes a
-:class:`ConsoleTarget`; links are matched to saved control planes (trusted).
-No Qt here.
+The one parser of TARGETs, shared by the app's tabs and the ``qvmrc`` command
+so both accept the same things with the same one-line errors: a ws://, wss://,
+vnc:// URL or a qvmrc:// / qvmc:// link becomes a :class:`ConsoleTarget`;
+links are matched to saved control planes (trusted). No Qt here, and nothing
+heavy at import: the headless commands start with this.
 """
 
 from __future__ import annotations
@@ -10,13 +12,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from qvmrc.errors import InvalidTarget, QVMRCError
-from qvmrc.redact import register_secret
-from qvmrc.trust import find_saved
-from qvmrc.ui.settings import ControlPlane, SavedVM, Settings, display_url
+from qvmrc.controlplane.deeplink import is_deep_link, parse_deep_link
+from qvmrc.controlplane.direct import check_direct_target
+from qvmrc.errors import QVMRCError
+from qvmrc.redact import redact_url, register_secret
+
+if TYPE_CHECKING:
+    from qvmrc.ui.settings import ControlPlane, SavedVM, Settings
 
 log = logging.getLogger(__name__)
 
@@ -58,26 +63,21 @@ def target_for_vm(cp: ControlPlane, vm: SavedVM) -> ConsoleTarget:
 def target_from_string(text: str, settings: Settings | None = None) -> ConsoleTarget:
     """A TARGET from the command line or a dialog; deep links are matched to saved control planes."""
     text = text.strip()
-    from qvmrc.controlplane.deeplink import is_deep_link, parse_deep_link
-
     if is_deep_link(text):
+        from qvmrc.trust import find_saved
+        from qvmrc.ui.settings import ControlPlane
+
         link = parse_deep_link(text)  # raises InvalidTarget with one line
         cp = find_saved(settings, link.base_url)
         trusted = cp is not None
         if cp is None:
-            cp = ControlPlane(url=link.base_url, name=display_url(link.base_url))
+            cp = ControlPlane(url=link.base_url, name=redact_url(link.base_url))
         register_secret(link.password)
         return ConsoleTarget(key=vm_key(link.base_url, link.vm_id), title=link.vm_name or link.vm_id,
                              target=text, cp=cp, vm_id=link.vm_id, fullscreen=link.fullscreen,
                              trusted=trusted, from_link=True)
-    lowered = text.lower()
-    if not lowered.startswith(("ws://", "wss://", "vnc://")):
-        raise InvalidTarget(f"unsupported target {display_url(text)[:80]!r}: use ws://, wss://, "
-                            "vnc://host:port or a qvmrc:// link")
-    from qvmrc.controlplane.console import check_direct_target
-
-    check_direct_target(text)
-    shown = display_url(text)
+    check_direct_target(text)  # raises InvalidTarget with one line
+    shown = redact_url(text)
     return ConsoleTarget(key=shown.lower(), title=shown.split("://", 1)[1].rstrip("/"), target=text)
 
 
@@ -93,7 +93,7 @@ async def look_at_certificate(err: QVMRCError) -> None:
     try:
         err.got = (await fetch_server_certificate(url, timeout=5.0)).sha256
     except QVMRCError as e:
-        log.info("cannot fetch the certificate of %s: %s", display_url(url), e)
+        log.info("cannot fetch the certificate of %s: %s", redact_url(url), e)
 
 
 def tls_for(target: ConsoleTarget, settings: Settings | None) -> Any:

@@ -54,7 +54,13 @@ class DeepLink:
 
 
 def is_deep_link(target: str) -> bool:
-    """True when ``target`` uses one of the deep-link schemes (any case)."""
+    """True when ``target`` is ``qvmc://...`` or ``qvmrc://...`` (scheme in any case).
+
+    The one test for "is this a link", used by the CLI and the app alike. The
+    ``//`` is required: the web UIs emit ``qvmc://connect?...`` and the OS
+    handlers (``%u``, ``"%1"``, macOS's open-URL event) pass it verbatim, so a
+    ``qvmc:connect`` is no link we know; it gets the "unsupported target" line.
+    """
     head, sep, _ = target.partition("://")
     return bool(sep) and head.lower() in SCHEMES
 

@@ -100,6 +100,9 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     app.setQuitOnLastWindowClosed(False)
+    from qvmrc import i18n
+
+    i18n.install(app)  # before any window: texts are translated when widgets are made
 
     handler = QtLogHandler()
     _setup_logging(handler)
@@ -111,6 +114,7 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
     sys.excepthook = _excepthook
 
     from PySide6 import __version__ as pyside_version
+    from PySide6.QtCore import QCoreApplication
 
     from qvmrc.ui.toolkit import toolkit_problem
     from qvmrc.ui.vitals import install as install_vitals
@@ -131,7 +135,7 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
     window = MainWindow(settings, store, secrets, handler)
     if store.warning:
         sys.stderr.write(f"qvmrc: warning: {store.warning}\n")
-        window.notify("Settings", store.warning, error=False)
+        window.notify(QCoreApplication.translate("app", "Settings"), store.warning, error=False)
     if problem:
         window.statusBar().showMessage(problem)
     _vitals = install_vitals(window)  # lives as long as this function
@@ -140,7 +144,7 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
     boot = startup.Startup(window, settings, store, secrets, instance=instance, links=links,
                            start_demo=_start_demo)
     if imported:
-        window.notify("Old qvmc client", imported, error=False)
+        window.notify(QCoreApplication.translate("app", "Old qvmc client"), imported, error=False)
 
     async def main() -> int:
         closed = asyncio.Event()

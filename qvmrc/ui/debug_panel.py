@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QTextOption
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -35,11 +35,14 @@ from PySide6.QtWidgets import (
 )
 
 from qvmrc import __version__
+from qvmrc.i18n import QT_TRANSLATE_NOOP
 from qvmrc.session import SessionStats
 from qvmrc.ui.logscrub import SecretScrubber, scrubber
 
-LEVELS = (("Debug", logging.DEBUG), ("Info", logging.INFO), ("Warning", logging.WARNING),
-          ("Error", logging.ERROR))
+LEVELS = ((QT_TRANSLATE_NOOP("DebugPanel", "Debug"), logging.DEBUG),
+          (QT_TRANSLATE_NOOP("DebugPanel", "Info"), logging.INFO),
+          (QT_TRANSLATE_NOOP("DebugPanel", "Warning"), logging.WARNING),
+          (QT_TRANSLATE_NOOP("DebugPanel", "Error"), logging.ERROR))
 MAX_LINES = 5000
 DIAGNOSTIC_LOG_LINES = 200
 LOG_FORMAT = "%(asctime)s.%(msecs)03d %(levelname)-7s %(name)s: %(message)s"
@@ -109,10 +112,16 @@ def _size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MiB"
 
 
+# English keys (the diagnostics stay English for support); the panel shows them translated.
 STAT_LABELS = (
-    "Server name", "RFB version", "Security type", "Pixel format", "Transport", "Encodings in use",
-    "Frames per second", "Update latency", "Input latency", "Bytes per second",
-    "Decode time per update", "Updates / rectangles", "Received", "Connected for",
+    QT_TRANSLATE_NOOP("DebugPanel", "Server name"), QT_TRANSLATE_NOOP("DebugPanel", "RFB version"),
+    QT_TRANSLATE_NOOP("DebugPanel", "Security type"), QT_TRANSLATE_NOOP("DebugPanel", "Pixel format"),
+    QT_TRANSLATE_NOOP("DebugPanel", "Transport"), QT_TRANSLATE_NOOP("DebugPanel", "Encodings in use"),
+    QT_TRANSLATE_NOOP("DebugPanel", "Frames per second"), QT_TRANSLATE_NOOP("DebugPanel", "Update latency"),
+    QT_TRANSLATE_NOOP("DebugPanel", "Input latency"), QT_TRANSLATE_NOOP("DebugPanel", "Bytes per second"),
+    QT_TRANSLATE_NOOP("DebugPanel", "Decode time per update"),
+    QT_TRANSLATE_NOOP("DebugPanel", "Updates / rectangles"), QT_TRANSLATE_NOOP("DebugPanel", "Received"),
+    QT_TRANSLATE_NOOP("DebugPanel", "Connected for"),
 )
 
 
@@ -216,7 +225,7 @@ class DebugPanel(QDockWidget):
                  consoles: Callable[[], list[ConsoleStatsSource]] | None = None,
                  current: Callable[[], ConsoleStatsSource | None] | None = None,
                  settings: Callable[[], dict[str, Any]] | None = None) -> None:
-        super().__init__("Debug", parent)
+        super().__init__(QCoreApplication.translate("DebugPanel", "Debug"), parent)
         self.setObjectName("debugPanel")
         self.handler = handler
         self._consoles = consoles or (lambda: [])
@@ -226,8 +235,9 @@ class DebugPanel(QDockWidget):
         self._search = ""
 
         tabs = QTabWidget()
-        tabs.addTab(self._build_log(), "Log")
-        tabs.addTab(self._build_stats(), "Statistics")
+        tabs.addTab(self._build_log(), self.tr("Log"))
+        tabs.addTab(self._build_stats(), self.tr("Statistics"))
+        tabs.tabBar().setAccessibleName(self.tr("Debug panel pages"))
         self.tabs = tabs
         self.setWidget(tabs)
 
@@ -250,21 +260,26 @@ class DebugPanel(QDockWidget):
         bar = QHBoxLayout()
         self.level_box = QComboBox()
         for name, level in LEVELS:
-            self.level_box.addItem(name, level)
+            self.level_box.addItem(self.tr(name), level)
         self.level_box.setCurrentIndex(1)
+        self.level_box.setAccessibleName(self.tr("Lowest log level shown"))
         self.level_box.currentIndexChanged.connect(lambda _: self.set_level(self.level_box.currentData()))
         self.search_box = QLineEdit()
-        self.search_box.setPlaceholderText("Search log")
+        self.search_box.setPlaceholderText(self.tr("Search log"))
+        self.search_box.setAccessibleName(self.tr("Search log"))
         self.search_box.setClearButtonEnabled(True)
         self.search_box.textChanged.connect(self.set_search)
-        self.pause_box = QCheckBox("Pause")
+        self.pause_box = QCheckBox(self.tr("Pause"))
+        self.pause_box.setAccessibleName(self.tr("Pause the log"))
         self.pause_box.toggled.connect(lambda on: None if on else self._rebuild())
-        copy = QPushButton("Copy")
-        copy.setToolTip("Copy the lines shown")
+        copy = QPushButton(self.tr("Copy"))
+        copy.setAccessibleName(self.tr("Copy the log lines shown"))
+        copy.setToolTip(self.tr("Copy the lines shown"))
         copy.clicked.connect(self.copy_log)
-        clear = QPushButton("Clear")
+        clear = QPushButton(self.tr("Clear"))
+        clear.setAccessibleName(self.tr("Clear the log"))
         clear.clicked.connect(self.clear_log)
-        bar.addWidget(QLabel("Level"))
+        bar.addWidget(QLabel(self.tr("Level")))
         bar.addWidget(self.level_box)
         bar.addWidget(self.search_box, 1)
         bar.addWidget(self.pause_box)
@@ -273,6 +288,7 @@ class DebugPanel(QDockWidget):
         lay.addLayout(bar)
         self.log_view = QPlainTextEdit()
         self.log_view.setReadOnly(True)
+        self.log_view.setAccessibleName(self.tr("Log lines"))
         self.log_view.setMaximumBlockCount(MAX_LINES)
         # Wrapped: a long line never hides the start of the lines around it.
         self.log_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
@@ -328,7 +344,7 @@ class DebugPanel(QDockWidget):
         w = QWidget()
         lay = QVBoxLayout(w)
         lay.setContentsMargins(6, 6, 6, 6)
-        self.stats_title = QLabel("No console")
+        self.stats_title = QLabel(self.tr("No console"))
         font = self.stats_title.font()
         font.setBold(True)
         self.stats_title.setFont(font)
@@ -341,17 +357,19 @@ class DebugPanel(QDockWidget):
             v.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             v.setWordWrap(True)
             self.value_labels[label] = v
-            self.form.addRow(label + ":", v)
+            self.form.addRow(self.tr("{0}:").format(self.tr(label)), v)
         lay.addLayout(self.form)
         lay.addStretch(1)
         buttons = QHBoxLayout()
-        self.diag_button = QPushButton("Copy diagnostics")
-        self.diag_button.setToolTip("Versions, settings (no secrets), statistics and recent log lines")
+        self.diag_button = QPushButton(self.tr("Copy diagnostics"))
+        self.diag_button.setAccessibleName(self.tr("Copy diagnostics"))
+        self.diag_button.setToolTip(self.tr("Versions, settings (no secrets), statistics and recent log lines"))
         self.diag_button.clicked.connect(self.copy_diagnostics)
-        self.record_button = QPushButton("Record session…")
+        self.record_button = QPushButton(self.tr("Record session…"))
+        self.record_button.setAccessibleName(self.tr("Record session"))
         self.record_button.setCheckable(True)
-        self.record_button.setToolTip("Save everything the server sends to an FBS file for a bug report "
-                                      "(the console reconnects so the recording starts at the handshake)")
+        self.record_button.setToolTip(self.tr("Save everything the server sends to an FBS file for a bug report "
+                                              "(the console reconnects so the recording starts at the handshake)"))
         self.record_button.clicked.connect(lambda on: self.recordToggled.emit(bool(on)))
         buttons.addWidget(self.diag_button)
         buttons.addWidget(self.record_button)
@@ -362,7 +380,7 @@ class DebugPanel(QDockWidget):
     def refresh_stats(self) -> None:
         src = self._current()
         if src is None:
-            self.stats_title.setText("No console open")
+            self.stats_title.setText(self.tr("No console open"))
             rows = stats_rows(None)
             self.record_button.setEnabled(False)
             self.record_button.setChecked(False)
@@ -371,7 +389,7 @@ class DebugPanel(QDockWidget):
             rows = stats_rows(src.stats)
             self.record_button.setEnabled(True)
             self.record_button.setChecked(src.recording)
-            self.record_button.setText("Stop recording" if src.recording else "Record session…")
+            self.record_button.setText(self.tr("Stop recording") if src.recording else self.tr("Record session…"))
         for k, v in rows:
             if k in self.value_labels:
                 self.value_labels[k].setText(v)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QDialogButtonBox, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from qvmrc.ui.a11y import name_buttons
 
 
 async def _await_dialog(dialog: QMessageBox | QInputDialog) -> int:
@@ -29,15 +31,16 @@ async def _await_dialog(dialog: QMessageBox | QInputDialog) -> int:
         dialog.deleteLater()
 
 
-async def confirm(parent: QWidget | None, title: str, text: str, ok_text: str = "OK",
+async def confirm(parent: QWidget | None, title: str, text: str, ok_text: str | None = None,
                   informative: str = "") -> bool:
-    """Ask a yes/no question; the safe answer (Cancel) is the default."""
+    """Ask a yes/no question; the safe answer (Cancel) is the default. Texts come translated."""
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Cancel, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)  # VM names and server texts are not markup
     if informative:
         box.setInformativeText(informative)
-    ok = box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)
+    ok = box.addButton(ok_text or QCoreApplication.translate("dialogs", "OK"), QMessageBox.ButtonRole.AcceptRole)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    name_buttons(box)
     await _await_dialog(box)
     return box.clickedButton() is ok
 
@@ -49,6 +52,12 @@ async def ask_password(parent: QWidget | None, title: str, label: str) -> str | 
     dlg.setLabelText(label)
     dlg.setTextEchoMode(QLineEdit.EchoMode.Password)
     dlg.setInputMode(QInputDialog.InputMode.TextInput)
+    field = dlg.findChild(QLineEdit)
+    if field is not None:  # Qt builds it with the input mode
+        field.setAccessibleName(label)
+    box = dlg.findChild(QDialogButtonBox)
+    if box is not None:
+        name_buttons(box)
     result = await _await_dialog(dlg)
     if result != QInputDialog.DialogCode.Accepted.value:
         return None
@@ -61,5 +70,6 @@ def notify(parent: QWidget | None, title: str, text: str, error: bool = True) ->
                       QMessageBox.StandardButton.Ok, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)  # error texts come from servers: never markup
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    name_buttons(box)
     box.open()
     return box

@@ -9,7 +9,16 @@ release hotkey comes first, as in VMware.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEasingCurve, QEvent, QObject, QPoint, QPropertyAnimation, Qt, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEasingCurve,
+    QEvent,
+    QObject,
+    QPoint,
+    QPropertyAnimation,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QCursor, QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -43,28 +52,31 @@ class FullscreenBar(QFrame):
             "#fullscreenBar { background: rgba(28, 32, 40, 235); border: 1px solid rgba(255,255,255,50);"
             " border-top: none; border-bottom-left-radius: 8px; border-bottom-right-radius: 8px; }"
             "#fullscreenBar QLabel { color: #f0f2f6; }")
-        self.setAccessibleName("Fullscreen toolbar")
+        self.setAccessibleName(self.tr("Fullscreen toolbar"))
         lay = QHBoxLayout(self)
         lay.setContentsMargins(10, 4, 10, 6)
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         lay.addWidget(self.title)
         lay.addSpacing(12)
-        self.cad_button = QPushButton("Ctrl+Alt+Del")
+        self.cad_button = QPushButton(self.tr("Ctrl+Alt+Del"))
+        self.cad_button.setAccessibleName(self.tr("Send Ctrl+Alt+Del"))
         self.cad_button.clicked.connect(self.ctrlAltDelRequested.emit)
-        self.release_button = QPushButton("Release grab")
+        self.release_button = QPushButton(self.tr("Release grab"))
+        self.release_button.setAccessibleName(self.tr("Release grab"))
         self.release_button.clicked.connect(self.releaseRequested.emit)
         self.zoom_box = QComboBox()
-        self.zoom_box.setAccessibleName("Zoom")
+        self.zoom_box.setAccessibleName(self.tr("Zoom"))
         for label, mode in SCALE_CHOICES:
-            self.zoom_box.addItem(label, mode)
+            self.zoom_box.addItem(QCoreApplication.translate("Zoom", label), mode)
         self.zoom_box.activated.connect(lambda i: self.zoomChosen.emit(self.zoom_box.itemData(i)))
-        self.leave_button = QPushButton("Leave fullscreen")
+        self.leave_button = QPushButton(self.tr("Leave fullscreen"))
+        self.leave_button.setAccessibleName(self.tr("Leave fullscreen"))
         self.leave_button.clicked.connect(self.leaveRequested.emit)
         for w in (self.cad_button, self.release_button):
             w.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             lay.addWidget(w)
-        lay.addWidget(QLabel("Zoom"))
+        lay.addWidget(QLabel(self.tr("Zoom")))
         lay.addWidget(self.zoom_box)
         self.leave_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         lay.addWidget(self.leave_button)

@@ -10,7 +10,7 @@ import platform
 import sys
 
 import PySide6
-from PySide6.QtCore import Qt, qVersion
+from PySide6.QtCore import QCoreApplication, Qt, qVersion
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -24,19 +24,26 @@ from PySide6.QtWidgets import (
 )
 
 from qvmrc import __version__
+from qvmrc.i18n import QT_TRANSLATE_NOOP
+from qvmrc.ui.a11y import name_buttons
 
 #: (keys, what they do): the app's own shortcuts and the console's keys.
 SHORTCUTS: tuple[tuple[str, str], ...] = (
-    ("Ctrl+O", "Open a console (address or qvmrc:// link)"),
-    ("Ctrl+,", "Preferences"),
-    ("Ctrl+Q", "Quit"),
-    ("Ctrl+Shift+B", "Show or hide the sidebar"),
-    ("F11", "Fullscreen console (also while the keyboard is grabbed)"),
-    ("Ctrl+Shift+D", "Debug panel: log, statistics, Copy diagnostics, Record session"),
-    ("Click in the console", "Grab the keyboard (and the pointer when the VM's pointer is relative)"),
-    ("Ctrl+Alt (press and release)", "Release the keyboard and pointer grab"),
-    ("Send key (console toolbar)", "Ctrl+Alt+Del, Ctrl+Alt+Backspace, Ctrl+Alt+F1…F12 to the VM"),
-    ("Double-click a VM", "Open its console in a tab (or focus the open one)"),
+    # Shown through QCoreApplication.translate("ShortcutsDialog", text).
+    ("Ctrl+O", QT_TRANSLATE_NOOP("ShortcutsDialog", "Open a console (address or qvmrc:// link)")),
+    ("Ctrl+,", QT_TRANSLATE_NOOP("ShortcutsDialog", "Preferences")),
+    ("Ctrl+Q", QT_TRANSLATE_NOOP("ShortcutsDialog", "Quit")),
+    ("Ctrl+Shift+B", QT_TRANSLATE_NOOP("ShortcutsDialog", "Show or hide the sidebar")),
+    ("F11", QT_TRANSLATE_NOOP("ShortcutsDialog", "Fullscreen console (also while the keyboard is grabbed)")),
+    ("Ctrl+Shift+D", QT_TRANSLATE_NOOP("ShortcutsDialog", "Debug panel: log, statistics, Copy diagnostics, Record session")),
+    (QT_TRANSLATE_NOOP("ShortcutsDialog", "Click in the console"),
+     QT_TRANSLATE_NOOP("ShortcutsDialog", "Grab the keyboard (and the pointer when the VM's pointer is relative)")),
+    (QT_TRANSLATE_NOOP("ShortcutsDialog", "Ctrl+Alt (press and release)"),
+     QT_TRANSLATE_NOOP("ShortcutsDialog", "Release the keyboard and pointer grab")),
+    (QT_TRANSLATE_NOOP("ShortcutsDialog", "Send key (console toolbar)"),
+     QT_TRANSLATE_NOOP("ShortcutsDialog", "Ctrl+Alt+Del, Ctrl+Alt+Backspace, Ctrl+Alt+F1…F12 to the VM")),
+    (QT_TRANSLATE_NOOP("ShortcutsDialog", "Double-click a VM"),
+     QT_TRANSLATE_NOOP("ShortcutsDialog", "Open its console in a tab (or focus the open one)")),
 )
 
 
@@ -66,10 +73,11 @@ def about_text() -> str:
 class AboutDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("About QVMRC")
+        self.setWindowTitle(self.tr("About QVMRC"))
         self.setObjectName("aboutDialog")
         lay = QVBoxLayout(self)
-        title = QLabel(f"<h2>QVMRC {__version__}</h2><p>Console for LimiQuantix virtual machines.</p>")
+        tagline = self.tr("Console for LimiQuantix virtual machines.")
+        title = QLabel(f"<h2>QVMRC {__version__}</h2><p>{_html(tagline)}</p>")
         title.setTextFormat(Qt.TextFormat.RichText)
         lay.addWidget(title)
         rows = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{_html(v)}</td></tr>" for k, v in about_info())
@@ -78,35 +86,39 @@ class AboutDialog(QDialog):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.details)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.copy_button = QPushButton("Copy")
-        self.copy_button.setToolTip("Copy versions and folders (for a support ticket)")
+        self.copy_button = QPushButton(self.tr("Copy"))
+        self.copy_button.setAccessibleName(self.tr("Copy versions and folders"))
+        self.copy_button.setToolTip(self.tr("Copy versions and folders (for a support ticket)"))
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.clicked.connect(self.copy)
+        name_buttons(buttons)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(about_text())
-        self.copy_button.setText("Copied")
+        self.copy_button.setText(self.tr("Copied"))
 
 
 class ShortcutsDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Keyboard shortcuts")
+        self.setWindowTitle(self.tr("Keyboard shortcuts"))
         self.setObjectName("shortcutsDialog")
         lay = QVBoxLayout(self)
         self.table = QTableWidget(len(SHORTCUTS), 2)
-        self.table.setHorizontalHeaderLabels(["Keys", "Action"])
+        self.table.setHorizontalHeaderLabels([self.tr("Keys"), self.tr("Action")])
+        self.table.setAccessibleName(self.tr("Keyboard shortcuts"))
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for row, (keys, what) in enumerate(SHORTCUTS):
-            self.table.setItem(row, 0, QTableWidgetItem(keys))
-            self.table.setItem(row, 1, QTableWidgetItem(what))
+            self.table.setItem(row, 0, QTableWidgetItem(QCoreApplication.translate("ShortcutsDialog", keys)))
+            self.table.setItem(row, 1, QTableWidgetItem(QCoreApplication.translate("ShortcutsDialog", what)))
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
         lay.addWidget(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        name_buttons(buttons)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
         self.resize(640, 380)

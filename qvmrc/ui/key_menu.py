@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from qvmrc import keycombos
+from qvmrc.i18n import QT_TRANSLATE_NOOP
 from qvmrc.keylayouts import LAYOUTS
+from qvmrc.ui.a11y import name_buttons
 from qvmrc.ui.settings import MAX_CUSTOM_KEYS, Settings
 
 log = logging.getLogger(__name__)
@@ -46,7 +48,7 @@ class KeyComboDialog(QDialog):
                                      "e.g. Ctrl+Alt+F2, Win+R, Ctrl+Shift+Esc:")))
         self.edit = QLineEdit()
         self.edit.setAccessibleName(self.tr("Key combination"))
-        self.edit.setPlaceholderText("Ctrl+Alt+F2")
+        self.edit.setPlaceholderText(self.tr("Ctrl+Alt+F2"))
         self.edit.setMaxLength(keycombos.MAX_COMBO_TEXT)
         lay.addWidget(self.edit)
         self.status = QLabel()
@@ -54,6 +56,7 @@ class KeyComboDialog(QDialog):
         lay.addWidget(self.status)
         self.keep = QCheckBox(self.tr("Keep in the Send key menu"))
         self.keep.setChecked(True)
+        self.keep.setAccessibleName(self.tr("Keep in the Send key menu"))
         lay.addWidget(self.keep)
         lay.addWidget(QLabel(self.tr("Saved combinations:")))
         row = QHBoxLayout()
@@ -62,11 +65,13 @@ class KeyComboDialog(QDialog):
         self.list.addItems(self.saved)
         row.addWidget(self.list)
         self.remove = QPushButton(self.tr("Remove"))
+        self.remove.setAccessibleName(self.tr("Remove the saved combination"))
         self.remove.clicked.connect(self._remove)
         row.addWidget(self.remove, 0, Qt.AlignmentFlag.AlignTop)
         lay.addLayout(row)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.send = self.buttons.addButton(self.tr("Send"), QDialogButtonBox.ButtonRole.AcceptRole)
+        name_buttons(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
@@ -164,14 +169,16 @@ def cursor_actions(parent: QWidget, settings: Settings, changed: Callable[[], No
     """View menu toggles: "Show local cursor" and "Dot when the server hides its cursor"."""
     out = []
     for attr, text, tip in (
-            ("show_local_cursor", "Show &local cursor",
-             "Draw the pointer locally (the server's cursor shape); off: only what the guest paints"),
-            ("dot_cursor", "&Dot when the guest hides its cursor",
-             "Show a small dot instead of nothing when the server sends an empty cursor")):
-        a = QAction(parent.tr(text), parent)
+            ("show_local_cursor", QT_TRANSLATE_NOOP("cursor_actions", "Show &local cursor"),
+             QT_TRANSLATE_NOOP("cursor_actions", "Draw the pointer locally (the server's cursor shape); "
+                                                 "off: only what the guest paints")),
+            ("dot_cursor", QT_TRANSLATE_NOOP("cursor_actions", "&Dot when the guest hides its cursor"),
+             QT_TRANSLATE_NOOP("cursor_actions", "Show a small dot instead of nothing when the server "
+                                                 "sends an empty cursor"))):
+        a = QAction(QCoreApplication.translate("cursor_actions", text), parent)
         a.setCheckable(True)
         a.setChecked(getattr(settings, attr))
-        a.setToolTip(parent.tr(tip))
+        a.setToolTip(QCoreApplication.translate("cursor_actions", tip))
 
         def toggled(on: bool, attr: str = attr) -> None:
             if getattr(settings, attr) != on:

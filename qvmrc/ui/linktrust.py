@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import enum
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QWidget
 
 from qvmrc.redact import redact_url, strip_control
+from qvmrc.ui.a11y import name_buttons
 from qvmrc.ui.dialogs import _await_dialog
 
 MAX_SHOWN = 120
@@ -35,11 +36,12 @@ def link_question(base_url: str, vm_id: str, vm_name: str | None,
     """(text, informative text) of the question, plain text."""
     where = _shown(redact_url(base_url))
     vm = f"“{_shown(vm_name)}” ({_shown(vm_id)})" if vm_name and vm_name != vm_id else f"“{_shown(vm_id)}”"
-    text = (f"A link asks to open the console of the VM {vm} on\n\n{where}\n\n"
-            "This control plane is not one of your saved ones.")
-    info = "Connect only if you expected this link: the console sees your keyboard and mouse while you use it."
+    text = QCoreApplication.translate("LinkDialog", "A link asks to open the console of the VM {0} on\n\n{1}\n\n"
+                            "This control plane is not one of your saved ones.").format(vm, where)
+    info = QCoreApplication.translate("LinkDialog", "Connect only if you expected this link: the console sees your keyboard and "
+                            "mouse while you use it.")
     if fullscreen:
-        info += " The link also asks for fullscreen."
+        info += " " + QCoreApplication.translate("LinkDialog", "The link also asks for fullscreen.")
     return text, info
 
 
@@ -47,15 +49,18 @@ class LinkDialog(QMessageBox):
     """The question. Holds its own check box (PySide does not keep it alive for us)."""
 
     def __init__(self, parent: QWidget | None, text: str, info: str) -> None:
-        super().__init__(QMessageBox.Icon.Question, "Open this console?", text,
+        super().__init__(QMessageBox.Icon.Question, QCoreApplication.translate("LinkDialog", "Open this console?"), text,
                          QMessageBox.StandardButton.Cancel, parent)
         self.setObjectName("linkConfirm")
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setInformativeText(info)
-        self.connect_button = self.addButton("&Connect", QMessageBox.ButtonRole.AcceptRole)
+        self.connect_button = self.addButton(self.tr("&Connect"), QMessageBox.ButtonRole.AcceptRole)
+        self.connect_button.setAccessibleName(self.tr("Connect"))
         self.connect_button.setObjectName("linkConnect")
         self.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        self.always = QCheckBox("&Always allow this control plane (save it)")
+        name_buttons(self)
+        self.always = QCheckBox(self.tr("&Always allow this control plane (save it)"))
+        self.always.setAccessibleName(self.tr("Always allow this control plane"))
         self.always.setObjectName("linkAlways")
         self.setCheckBox(self.always)
         for label in self.findChildren(QLabel):  # the informative text is a label of its own

@@ -17,7 +17,7 @@ import posixpath
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from qvmrc.controlplane.client import VM, Cdrom
 from qvmrc.errors import ControlPlaneError, QVMRCError
+from qvmrc.ui.a11y import name_buttons
 from qvmrc.ui.settings import ControlPlane
 
 log = logging.getLogger(__name__)
@@ -50,11 +51,11 @@ def check_iso_path(text: str) -> str:
     """The path as the user meant it, or ValueError with the sentence to show."""
     path = text.strip()
     if not path:
-        raise ValueError("Give the path of the ISO image on the platform's storage.")
+        raise ValueError(QCoreApplication.translate("media", "Give the path of the ISO image on the platform's storage."))
     if len(path) > MAX_ISO_PATH:
-        raise ValueError(f"That path is longer than {MAX_ISO_PATH} characters.")
+        raise ValueError(QCoreApplication.translate("media", "That path is longer than {0} characters.").format(MAX_ISO_PATH))
     if any(ord(c) < 32 or ord(c) == 127 for c in path):
-        raise ValueError("The path contains control characters.")
+        raise ValueError(QCoreApplication.translate("media", "The path contains control characters."))
     return path
 
 
@@ -71,12 +72,12 @@ def failure_text(what: str, e: QVMRCError) -> str:
     if isinstance(e, ControlPlaneError):
         reason = e.message or e.code
         if e.code == "unimplemented":
-            reason = "this control plane does not offer CD/DVD media (MountISO/EjectISO)"
+            reason = QCoreApplication.translate("media", "this control plane does not offer CD/DVD media (MountISO/EjectISO)")
         elif e.code in ("unauthenticated", "permission_denied"):
-            reason = f"{reason} — check the API token of this control plane"
+            reason = QCoreApplication.translate("media", "{0} — check the API token of this control plane").format(reason)
     else:
         reason = str(e)
-    return _sentence(f"{what}: {reason}")
+    return _sentence(QCoreApplication.translate("media", "{0}: {1}").format(what, reason))
 
 
 class MediaController(QObject):
@@ -105,7 +106,7 @@ class MediaController(QObject):
             async with self.client_factory(self.cp) as client:
                 vm = await client.get_vm(self.vm_id)
         except QVMRCError as e:
-            self.last_error = failure_text(f"Cannot read the CD/DVD drives of {self.vm_name}", e)
+            self.last_error = failure_text(self.tr("Cannot read the CD/DVD drives of {0}").format(self.vm_name), e)
             log.info("%s", self.last_error)
             self.drivesChanged.emit(self.drives)
             return None
@@ -119,12 +120,14 @@ class MediaController(QObject):
             async with self.client_factory(self.cp) as client:
                 vm = await client.mount_iso(self.vm_id, cdrom_id, iso_path)
         except QVMRCError as e:
-            text = failure_text(f"Could not insert {name} into {self.vm_name} ({cdrom_id})", e)
+            text = failure_text(
+                self.tr("Could not insert {0} into {1} ({2})").format(name, self.vm_name, cdrom_id), e)
             log.warning("%s", text)
-            self.notification.emit("Mount ISO failed", text, True)
+            self.notification.emit(self.tr("Mount ISO failed"), text, True)
             return None
         self._set(vm)
-        self.notification.emit("CD/DVD", f"{name} is in {self.vm_name}'s drive {cdrom_id}.", False)
+        self.notification.emit(self.tr("CD/DVD"), self.tr("{0} is in {1}'s drive {2}.").format(name, self.vm_name, cdrom_id),
+                               False)
         return vm
 
     async def eject(self, cdrom_id: str) -> VM | None:
@@ -133,12 +136,13 @@ class MediaController(QObject):
             async with self.client_factory(self.cp) as client:
                 vm = await client.eject_iso(self.vm_id, cdrom_id)
         except QVMRCError as e:
-            text = failure_text(f"Could not eject the media of {self.vm_name} ({cdrom_id})", e)
+            text = failure_text(
+                self.tr("Could not eject the media of {0} ({1})").format(self.vm_name, cdrom_id), e)
             log.warning("%s", text)
-            self.notification.emit("Eject failed", text, True)
+            self.notification.emit(self.tr("Eject failed"), text, True)
             return None
         self._set(vm)
-        self.notification.emit("CD/DVD", f"{self.vm_name}'s drive {cdrom_id} is empty.", False)
+        self.notification.emit(self.tr("CD/DVD"), self.tr("{0}'s drive {1} is empty.").format(self.vm_name, cdrom_id), False)
         return vm
 
 
@@ -148,27 +152,27 @@ class MountIsoDialog(QDialog):
     def __init__(self, vm_name: str, drives: tuple[Cdrom, ...], recent: list[str],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Mount ISO — {vm_name}")
+        self.setWindowTitle(self.tr("Mount ISO — {0}").format(vm_name))
         self.setMinimumWidth(560)
         form = QFormLayout()
         self.drive = QComboBox()
-        self.drive.setAccessibleName("CD/DVD drive")
+        self.drive.setAccessibleName(self.tr("CD/DVD drive"))
         for d in drives:
-            self.drive.addItem(f"{d.id} — {iso_name(d.iso_path) if d.has_media else 'empty'}", d.id)
+            self.drive.addItem(f"{d.id} — {iso_name(d.iso_path) if d.has_media else self.tr('empty')}", d.id)
         first_empty = next((i for i, d in enumerate(drives) if not d.has_media), 0)
         self.drive.setCurrentIndex(first_empty)
-        form.addRow("Drive:", self.drive)
+        form.addRow(self.tr("Drive:"), self.drive)
         self.path = QComboBox()
         self.path.setEditable(True)
-        self.path.setAccessibleName("ISO path")
+        self.path.setAccessibleName(self.tr("ISO path"))
         self.path.addItems(recent[:MAX_RECENT_ISOS])
         self.path.setCurrentText("")
         line = self.path.lineEdit()
         line.setPlaceholderText(ISO_DIR_HINT + "…")
         line.setText(ISO_DIR_HINT if not recent else "")
-        form.addRow("ISO path:", self.path)
-        hint = QLabel("A path on the platform's storage, as the web UI's ISO library shows it "
-                      "(upload ISOs there first). The guest sees the disc change at once.")
+        form.addRow(self.tr("ISO path:"), self.path)
+        hint = QLabel(self.tr("A path on the platform's storage, as the web UI's ISO library shows it "
+                              "(upload ISOs there first). The guest sees the disc change at once."))
         hint.setWordWrap(True)
         hint.setStyleSheet("color: palette(mid);")
         self.message = QLabel("")
@@ -176,7 +180,8 @@ class MountIsoDialog(QDialog):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setStyleSheet("color: #d0453a;")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.mount_button = buttons.addButton("Mount", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.mount_button = buttons.addButton(self.tr("Mount"), QDialogButtonBox.ButtonRole.AcceptRole)
+        name_buttons(buttons)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
@@ -193,7 +198,7 @@ class MountIsoDialog(QDialog):
             self.message.setText(str(e))
             return
         if self.path.currentText().strip().endswith("/"):
-            self.message.setText("That is a folder: add the ISO's file name.")
+            self.message.setText(self.tr("That is a folder: add the ISO's file name."))
             return
         self.accept()
 
@@ -211,9 +216,9 @@ class MediaButton(QToolButton):
     def __init__(self, controller: MediaController | None, *, settings: Any = None,
                  save: Callable[[], None] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setText("CD/DVD")
+        self.setText(self.tr("CD/DVD"))
         self.setObjectName("mediaButton")
-        self.setAccessibleName("CD/DVD media")
+        self.setAccessibleName(self.tr("CD/DVD media"))
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.controller = controller
@@ -228,9 +233,9 @@ class MediaButton(QToolButton):
         self.setMenu(self.menu_)
         if controller is None:
             self.setEnabled(False)
-            self.setToolTip("CD/DVD media needs a control plane (this console was opened by URL)")
+            self.setToolTip(self.tr("CD/DVD media needs a control plane (this console was opened by URL)"))
             return
-        self.setToolTip("Insert an ISO from the platform's storage, or eject it")
+        self.setToolTip(self.tr("Insert an ISO from the platform's storage, or eject it"))
         controller.drivesChanged.connect(lambda _d: self.rebuild())
         self.menu_.aboutToShow.connect(self._about_to_show)
         self.rebuild()
@@ -267,24 +272,25 @@ class MediaButton(QToolButton):
         if c.last_error:
             m.addAction(c.last_error).setEnabled(False)
         elif drives is None:
-            m.addAction("Reading the VM's drives…" if self._loading else "Drives not read yet").setEnabled(False)
+            m.addAction(self.tr("Reading the VM's drives…") if self._loading
+                        else self.tr("Drives not read yet")).setEnabled(False)
         elif not drives:
-            m.addAction("This VM has no CD/DVD drive (add one in the web UI)").setEnabled(False)
+            m.addAction(self.tr("This VM has no CD/DVD drive (add one in the web UI)")).setEnabled(False)
         else:
             for d in drives:
-                shown = iso_name(d.iso_path) if d.has_media else "empty"
+                shown = iso_name(d.iso_path) if d.has_media else self.tr("empty")
                 m.addAction(f"{d.id}: {shown}").setEnabled(False)
         m.addSeparator()
-        mount = m.addAction("Mount ISO…")
+        mount = m.addAction(self.tr("Mount ISO…"))
         mount.setObjectName("mountIso")
         mount.setEnabled(bool(drives))
         mount.triggered.connect(lambda: self._spawn(self.mount_dialog()))
         loaded = [d for d in drives or () if d.has_media]
         if not loaded:
-            eject = m.addAction("Eject")
+            eject = m.addAction(self.tr("Eject"))
             eject.setEnabled(False)
         for d in loaded:
-            eject = m.addAction(f"Eject {iso_name(d.iso_path)}" + (f" ({d.id})" if len(loaded) > 1 else ""))
+            eject = m.addAction(self.tr("Eject {0}").format(iso_name(d.iso_path)) + (f" ({d.id})" if len(loaded) > 1 else ""))
             eject.setObjectName(f"eject:{d.id}")
             eject.triggered.connect(lambda _=False, cid=d.id: self._spawn(self.eject(cid)))
 
@@ -302,8 +308,8 @@ class MediaButton(QToolButton):
         if c.drives is None:
             await c.refresh()
         if not c.drives:
-            c.notification.emit("Mount ISO", c.last_error or f"{c.vm_name} has no CD/DVD drive; add one "
-                                "in the LimiQuantix web UI first.", True)
+            c.notification.emit(self.tr("Mount ISO"), c.last_error or self.tr(
+                "{0} has no CD/DVD drive; add one in the LimiQuantix web UI first.").format(c.vm_name), True)
             return None
         dlg = MountIsoDialog(c.vm_name, c.drives, self.recent, self.window())
         self.dialog = dlg

@@ -13,11 +13,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from qvmrc.controlplane.client import VM, ControlPlaneClient
 from qvmrc.errors import QVMRCError
+from qvmrc.i18n import QT_TRANSLATE_NOOP
 from qvmrc.ui import dialogs
 from qvmrc.ui.logscrub import register_secret
 from qvmrc.ui.settings import ControlPlane, SecretStore, Settings, token_key
@@ -28,29 +29,50 @@ RUNNING, STOPPED, PAUSED = "RUNNING", "STOPPED", "PAUSED"
 KNOWN_STATES = {"RUNNING", "STOPPED", "PAUSED", "SUSPENDED", "CRASHED", "MIGRATING", "PROVISIONING"}
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("PowerAction", text) if text else ""
+
+
 @dataclass(frozen=True)
 class PowerAction:
+    """One action; its texts are kept in English and read translated (label, confirm, done)."""
+
     key: str
-    label: str
+    english_label: str
     call: Callable[[ControlPlaneClient, str], Awaitable[VM]]
     states: frozenset[str]  # states in which the action makes sense
-    confirm: str = ""  # non-empty: ask this question first
-    done: str = ""
+    english_confirm: str = ""  # non-empty: ask this question first
+    english_done: str = ""
+
+    @property
+    def label(self) -> str:
+        return _tr(self.english_label)
+
+    @property
+    def confirm(self) -> str:
+        return _tr(self.english_confirm)
+
+    @property
+    def done(self) -> str:
+        return _tr(self.english_done)
 
 
 ACTIONS: dict[str, PowerAction] = {a.key: a for a in (
-    PowerAction("start", "Start", lambda c, i: c.start_vm(i),
-                frozenset({STOPPED, "CRASHED", "SUSPENDED"}), done="start requested"),
-    PowerAction("shutdown", "Shut down", lambda c, i: c.stop_vm(i, force=False),
-                frozenset({RUNNING}), done="graceful shutdown requested (the guest decides when)"),
-    PowerAction("poweroff", "Power off", lambda c, i: c.stop_vm(i, force=True),
+    PowerAction("start", QT_TRANSLATE_NOOP("PowerAction", "Start"), lambda c, i: c.start_vm(i),
+                frozenset({STOPPED, "CRASHED", "SUSPENDED"}), english_done=QT_TRANSLATE_NOOP("PowerAction", "start requested")),
+    PowerAction("shutdown", QT_TRANSLATE_NOOP("PowerAction", "Shut down"), lambda c, i: c.stop_vm(i, force=False),
+                frozenset({RUNNING}),
+                english_done=QT_TRANSLATE_NOOP("PowerAction", "graceful shutdown requested (the guest decides when)")),
+    PowerAction("poweroff", QT_TRANSLATE_NOOP("PowerAction", "Power off"), lambda c, i: c.stop_vm(i, force=True),
                 frozenset({RUNNING, PAUSED, "CRASHED", "MIGRATING"}),
-                confirm="Power off cuts the power like pulling the plug: unsaved work in the VM is lost.",
-                done="powered off"),
-    PowerAction("reboot", "Reboot", lambda c, i: c.reboot_vm(i), frozenset({RUNNING}), done="reboot requested"),
-    PowerAction("pause", "Pause", lambda c, i: c.pause_vm(i), frozenset({RUNNING}), done="paused"),
-    PowerAction("resume", "Resume", lambda c, i: c.resume_vm(i), frozenset({PAUSED, "SUSPENDED"}),
-                done="resumed"),
+                english_confirm=QT_TRANSLATE_NOOP("PowerAction", "Power off cuts the power like pulling the plug: unsaved work in the VM is lost."),
+                english_done=QT_TRANSLATE_NOOP("PowerAction", "powered off")),
+    PowerAction("reboot", QT_TRANSLATE_NOOP("PowerAction", "Reboot"), lambda c, i: c.reboot_vm(i), frozenset({RUNNING}),
+                english_done=QT_TRANSLATE_NOOP("PowerAction", "reboot requested")),
+    PowerAction("pause", QT_TRANSLATE_NOOP("PowerAction", "Pause"), lambda c, i: c.pause_vm(i), frozenset({RUNNING}),
+                english_done=QT_TRANSLATE_NOOP("PowerAction", "paused")),
+    PowerAction("resume", QT_TRANSLATE_NOOP("PowerAction", "Resume"), lambda c, i: c.resume_vm(i), frozenset({PAUSED, "SUSPENDED"}),
+                english_done=QT_TRANSLATE_NOOP("PowerAction", "resumed")),
 )}
 
 
@@ -90,19 +112,21 @@ class PowerController(QObject):
     async def perform(self, cp: ControlPlane, vm_id: str, vm_name: str, key: str) -> VM | None:
         action = ACTIONS[key]
         name = vm_name or vm_id
+        question = self.tr("{0} {1}?").format(action.label, name)
         if action.confirm and not await self.confirm(
-                self.widget, f"{action.label} {name}?", f"{action.label} {name}?", action.label, action.confirm):
-            log.info("%s of %s cancelled", action.label.lower(), name)
+                self.widget, question, question, action.label, action.confirm):
+            log.info("%s of %s cancelled", action.english_label.lower(), name)
             return None
-        log.info("%s %s (%s) on %s", action.label.lower(), name, vm_id, cp.label)
+        log.info("%s %s (%s) on %s", action.english_label.lower(), name, vm_id, cp.label)
         try:
             client = self.client_factory(cp)
             async with client:
                 vm = await action.call(client, vm_id)
         except QVMRCError as e:
-            log.warning("%s of %s failed: %s", action.label.lower(), name, e)
-            self.notification.emit(f"{action.label} failed", f"{action.label} {name}: {e}", True)
+            log.warning("%s of %s failed: %s", action.english_label.lower(), name, e)
+            self.notification.emit(self.tr("{0} failed").format(action.label),
+                                   self.tr("{0} {1}: {2}").format(action.label, name, e), True)
             return None
         self.vmChanged.emit(cp.id, vm)
-        self.notification.emit(action.label, f"{name}: {action.done} (now {vm.state})", False)
+        self.notification.emit(action.label, self.tr("{0}: {1} (now {2})").format(name, action.done, vm.state), False)
         return vm

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QMenu, QSlider, QWidget, QWidgetAction
 
@@ -50,9 +50,10 @@ class _SliderRow(QWidget):
         super().__init__(parent)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(12, 2, 12, 2)
-        self.box = QCheckBox(text) if checkable else None
+        self.box = QCheckBox(text) if checkable else None  # text: translated by the caller
         if self.box is not None:
             self.box.setChecked(value is not None)
+            self.box.setAccessibleName(self.tr("{0} on").format(text))
             lay.addWidget(self.box)
         else:
             lay.addWidget(QLabel(text))
@@ -89,10 +90,10 @@ class QualityMenu(QMenu):
     changed = Signal(object)
 
     def __init__(self, quality: Quality, parent: QWidget | None = None) -> None:
-        super().__init__("Quality", parent)
+        super().__init__(QCoreApplication.translate("QualityMenu", "Quality"), parent)
         self.setObjectName("qualityMenu")
         self._quality = quality
-        self.addSection("Preferred encoding")
+        self.addSection(self.tr("Preferred encoding"))
         self.encoding_group = QActionGroup(self)
         self.encoding_actions: dict[str, QAction] = {}
         for label, enc in PREFERRED:
@@ -102,9 +103,9 @@ class QualityMenu(QMenu):
             a.triggered.connect(lambda _=False, e=enc: self._prefer(e))
             self.encoding_group.addAction(a)
             self.encoding_actions[enc] = a
-        self.addSection("Tight")
-        self.jpeg = _SliderRow("JPEG quality", quality.jpeg_quality, True)
-        self.compress = _SliderRow("Compression", quality.compress_level, True)
+        self.addSection(self.tr("Tight"))
+        self.jpeg = _SliderRow(self.tr("JPEG quality"), quality.jpeg_quality, True)
+        self.compress = _SliderRow(self.tr("Compression"), quality.compress_level, True)
         for row in (self.jpeg, self.compress):
             wa = QWidgetAction(self)
             wa.setDefaultWidget(row)

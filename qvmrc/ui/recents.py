@@ -9,16 +9,14 @@ No Qt here.
 
 from __future__ import annotations
 
-import re
 import ssl
 from dataclasses import dataclass, field
 from typing import Any
 
+from qvmrc.certs import normalise_fingerprint  # the Connect dialog checks its field with it too
 from qvmrc.errors import InvalidTarget
 from qvmrc.redact import redact_url
 from qvmrc.ui.settings import MAX_RECENT_TARGETS, RecentTarget, Settings
-
-_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(repr=False)
@@ -53,17 +51,6 @@ def remember(settings: Settings, entry: RecentTarget) -> None:
     """Put ``entry`` first (one entry per target), keep the newest few."""
     rest = [r for r in settings.recent_targets if r.target.lower() != entry.target.lower()]
     settings.recent_targets = [entry, *rest][:MAX_RECENT_TARGETS]
-
-
-def normalise_fingerprint(text: str) -> str:
-    """``AB:CD:…`` (64 hex digits, colons/spaces and a ``sha256:`` prefix allowed) or InvalidTarget."""
-    raw = text.strip()
-    low = re.sub(r"^sha-?256[:=]", "", raw.lower())
-    digits = re.sub(r"[\s:]", "", low)
-    if not _HEX64.fullmatch(digits):
-        raise InvalidTarget(f"{raw[:80]!r} is not a SHA-256 fingerprint (64 hex digits, colons allowed)")
-    up = digits.upper()
-    return ":".join(up[i:i + 2] for i in range(0, 64, 2))
 
 
 async def tls_for_request(req: ConnectRequest) -> ssl.SSLContext | None:

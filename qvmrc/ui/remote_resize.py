@@ -87,7 +87,7 @@ class RemoteResizer(QObject):
                 return
             if not self._told_unsupported:
                 self._told_unsupported = True
-                self.note.emit("This server cannot resize the remote screen to the window.")
+                self.note.emit(self.tr("This server cannot resize the remote screen to the window."))
             return
         want = self.wanted_size()
         fb = s.framebuffer
@@ -102,6 +102,6 @@ class RemoteResizer(QObject):
     def result(self, result: DesktopSizeResult) -> None:
         """The server's answer to our request."""
         if result.status == desktopsize.STATUS_OK:
-            self.note.emit(f"Guest screen resized to {result.width} × {result.height}")
+            self.note.emit(self.tr("Guest screen resized to {0} × {1}").format(result.width, result.height))
         else:
-            self.note.emit(f"Resize guest: {desktopsize.status_text(result.status)}")
+            self.note.emit(self.tr("Resize guest: {0}").format(desktopsize.status_text(result.status)))

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from qvmrc.errors import ControlPlaneError, QVMRCError
 from qvmrc.rfb.encodings.numbers import PIXEL_ENCODINGS
 from qvmrc.ui import dialogs
+from qvmrc.ui.a11y import name_buttons
 from qvmrc.ui.settings import RELEASE_HOTKEYS, SCALE_MODES, ControlPlane, SavedVM, Settings
 
 log = logging.getLogger(__name__)
@@ -38,82 +39,98 @@ class SettingsDialog(QDialog):
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("QVMRC Preferences")
+        self.setWindowTitle(self.tr("QVMRC Preferences"))
         self._orig = settings
         form = QFormLayout()
         self.encoding = QComboBox()
         for name in PIXEL_ENCODINGS:
             if name != "copyrect":
                 self.encoding.addItem(name.upper() if len(name) <= 4 else name.capitalize(), name)
+        self.encoding.setAccessibleName(self.tr("Preferred encoding"))
         self.encoding.setCurrentIndex(max(0, self.encoding.findData(settings.preferred_encoding)))
-        self.encoding.setToolTip("Asked for first; the server picks among what it supports")
-        form.addRow("Preferred encoding:", self.encoding)
+        self.encoding.setToolTip(self.tr("Asked for first; the server picks among what it supports"))
+        form.addRow(self.tr("Preferred encoding:"), self.encoding)
         self.jpeg = QComboBox()
-        self.jpeg.addItem("Off (lossless)", None)
+        self.jpeg.addItem(self.tr("Off (lossless)"), None)
         for q in range(10):
-            self.jpeg.addItem(f"{q}" + (" (smallest)" if q == 0 else " (best)" if q == 9 else ""), q)
+            self.jpeg.addItem(f"{q}" + (self.tr(" (smallest)") if q == 0 else self.tr(" (best)") if q == 9 else ""), q)
+        self.jpeg.setAccessibleName(self.tr("JPEG quality"))
         self.jpeg.setCurrentIndex(max(0, self.jpeg.findData(settings.jpeg_quality)))
-        form.addRow("JPEG quality:", self.jpeg)
+        form.addRow(self.tr("JPEG quality:"), self.jpeg)
         self.compress = QComboBox()
-        self.compress.addItem("Server default", None)
+        self.compress.addItem(self.tr("Server default"), None)
         for lv in range(10):
-            self.compress.addItem(f"{lv}" + (" (fastest)" if lv == 0 else " (smallest)" if lv == 9 else ""), lv)
+            self.compress.addItem(f"{lv}" + (self.tr(" (fastest)") if lv == 0 else self.tr(" (smallest)") if lv == 9 else ""), lv)
+        self.compress.setAccessibleName(self.tr("Compression level"))
         self.compress.setCurrentIndex(max(0, self.compress.findData(settings.compress_level)))
-        form.addRow("Compression level:", self.compress)
+        form.addRow(self.tr("Compression level:"), self.compress)
         self.scale = QComboBox()
         for m in SCALE_MODES:
-            self.scale.addItem({"fit": "Fit", "fill": "Fill", "1:1": "1:1 (no scaling)"}[m], m)
+            self.scale.addItem({"fit": self.tr("Fit"), "fill": self.tr("Fill"), "1:1": self.tr("1:1 (no scaling)")}[m], m)
+        self.scale.setAccessibleName(self.tr("Default scale mode"))
         self.scale.setCurrentIndex(max(0, self.scale.findData(settings.scale_mode)))
-        form.addRow("Default scale mode:", self.scale)
-        self.smooth = QCheckBox("Smooth scaling")
+        form.addRow(self.tr("Default scale mode:"), self.scale)
+        self.smooth = QCheckBox(self.tr("Smooth scaling"))
+        self.smooth.setAccessibleName(self.tr("Smooth scaling"))
         self.smooth.setChecked(settings.smooth_scaling)
         form.addRow("", self.smooth)
         self.hotkey = QComboBox()
         for combo in RELEASE_HOTKEYS:
             self.hotkey.addItem(combo, combo)
+        self.hotkey.setAccessibleName(self.tr("Release hotkey"))
         self.hotkey.setCurrentIndex(max(0, self.hotkey.findData(settings.release_hotkey)))
-        self.hotkey.setToolTip("Gives keyboard and mouse back from a console you clicked into")
-        form.addRow("Release hotkey:", self.hotkey)
-        self.reconnect = QCheckBox("Reconnect automatically when a console drops")
+        self.hotkey.setToolTip(self.tr("Gives keyboard and mouse back from a console you clicked into"))
+        form.addRow(self.tr("Release hotkey:"), self.hotkey)
+        self.reconnect = QCheckBox(self.tr("Reconnect automatically when a console drops"))
+        self.reconnect.setAccessibleName(self.tr("Reconnect automatically"))
         self.reconnect.setChecked(settings.reconnect)
         form.addRow("", self.reconnect)
-        self.clipboard = QCheckBox("Share the clipboard with the VM")
+        self.clipboard = QCheckBox(self.tr("Share the clipboard with the VM"))
+        self.clipboard.setAccessibleName(self.tr("Share the clipboard with the VM"))
         self.clipboard.setChecked(settings.clipboard_sync)
         form.addRow("", self.clipboard)
-        self.follow_os = QCheckBox("Theme follows the operating system")
+        self.follow_os = QCheckBox(self.tr("Theme follows the operating system"))
+        self.follow_os.setAccessibleName(self.tr("Theme follows the operating system"))
         self.follow_os.setChecked(settings.theme_follows_os)
         self.theme = QComboBox()
-        self.theme.addItem("Light", "light")
-        self.theme.addItem("Dark", "dark")
+        self.theme.addItem(self.tr("Light"), "light")
+        self.theme.addItem(self.tr("Dark"), "dark")
+        self.theme.setAccessibleName(self.tr("Theme"))
         self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
         self.theme.setEnabled(not settings.theme_follows_os)
         self.follow_os.toggled.connect(lambda on: self.theme.setEnabled(not on))
         form.addRow("", self.follow_os)
-        form.addRow("Theme:", self.theme)
+        form.addRow(self.tr("Theme:"), self.theme)
         self.ca_file = QLineEdit(settings.ca_file)
         self.ca_file.setObjectName("caFile")
-        self.ca_file.setPlaceholderText("PEM file (optional; the system's store is always used)")
-        self.ca_file.setToolTip("A CA (or an appliance's own certificate) to trust for https:// and wss:// "
-                                "servers; names and IP addresses in it are checked")
-        form.addRow("TLS CA certificate:", self.ca_file)
-        self.forget_pins = QPushButton(f"Forget {len(settings.pinned_certificates)} trusted certificate(s)")
+        self.ca_file.setAccessibleName(self.tr("TLS CA certificate"))
+        self.ca_file.setPlaceholderText(self.tr("PEM file (optional; the system's store is always used)"))
+        self.ca_file.setToolTip(self.tr("A CA (or an appliance's own certificate) to trust for https:// and wss:// "
+                                        "servers; names and IP addresses in it are checked"))
+        form.addRow(self.tr("TLS CA certificate:"), self.ca_file)
+        self.forget_pins = QPushButton(self.tr("Forget %n trusted certificate(s)", "",
+                                               len(settings.pinned_certificates)))
         self.forget_pins.setObjectName("forgetPins")
+        self.forget_pins.setAccessibleName(self.tr("Forget trusted certificates"))
         self.forget_pins.setToolTip("\n".join(f"{k}  SHA-256 {v}" for k, v in settings.pinned_certificates.items()))
         self.forget_pins.setVisible(bool(settings.pinned_certificates))
         self._forget = False
         self.forget_pins.clicked.connect(self._forget_clicked)
         form.addRow("", self.forget_pins)
         self.vnc_ca = QLineEdit(settings.vnc_ca_file)
-        self.vnc_ca.setPlaceholderText("PEM file (only for VeNCrypt X509 consoles)")
-        self.vnc_ca.setToolTip("The CA that signed the hypervisors' VNC certificates (QEMU tls-creds-x509)")
-        form.addRow("VNC CA certificate:", self.vnc_ca)
+        self.vnc_ca.setAccessibleName(self.tr("VNC CA certificate"))
+        self.vnc_ca.setPlaceholderText(self.tr("PEM file (only for VeNCrypt X509 consoles)"))
+        self.vnc_ca.setToolTip(self.tr("The CA that signed the hypervisors' VNC certificates (QEMU tls-creds-x509)"))
+        form.addRow(self.tr("VNC CA certificate:"), self.vnc_ca)
         self.vnc_user = QLineEdit(settings.vnc_username)
-        self.vnc_user.setPlaceholderText("only for VeNCrypt Plain consoles")
-        form.addRow("VNC username:", self.vnc_user)
-        note = QLabel("Encoding, quality and compression apply when a console next connects.")
+        self.vnc_user.setAccessibleName(self.tr("VNC username"))
+        self.vnc_user.setPlaceholderText(self.tr("only for VeNCrypt Plain consoles"))
+        form.addRow(self.tr("VNC username:"), self.vnc_user)
+        note = QLabel(self.tr("Encoding, quality and compression apply when a console next connects."))
         note.setWordWrap(True)
         note.setStyleSheet("color: palette(mid);")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        name_buttons(buttons)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
@@ -142,7 +159,7 @@ class SettingsDialog(QDialog):
 
     def _forget_clicked(self) -> None:
         self._forget = True
-        self.forget_pins.setText("Trusted certificates will be forgotten")
+        self.forget_pins.setText(self.tr("Trusted certificates will be forgotten"))
         self.forget_pins.setEnabled(False)
 
 
@@ -156,37 +173,44 @@ class ControlPlaneDialog(QDialog):
                  cp: ControlPlane | None = None, token: str | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Edit control plane" if cp else "Add control plane")
+        self.setWindowTitle(self.tr("Edit control plane") if cp else self.tr("Add control plane"))
         self.setMinimumWidth(520)
         self.client_factory = client_factory
         self.cp = copy.deepcopy(cp) if cp else None
         self._loading: asyncio.Future[None] | None = None
         form = QFormLayout()
         self.url = QLineEdit(cp.url if cp else "")
-        self.url.setPlaceholderText("https://limiquantix.example.com")
+        self.url.setPlaceholderText(self.tr("https://limiquantix.example.com"))
+        self.url.setAccessibleName(self.tr("Control plane URL"))
         self.name = QLineEdit(cp.name if cp else "")
-        self.name.setPlaceholderText("optional display name")
+        self.name.setAccessibleName(self.tr("Name"))
+        self.name.setPlaceholderText(self.tr("optional display name"))
         self.token = QLineEdit(token or "")
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token.setPlaceholderText("API token (optional today; stored in the keyring or a private file)")
-        self.verify = QCheckBox("Verify the TLS certificate")
+        self.token.setAccessibleName(self.tr("API token"))
+        self.token.setPlaceholderText(self.tr("API token (optional today; stored in the keyring or a private file)"))
+        self.verify = QCheckBox(self.tr("Verify the TLS certificate"))
+        self.verify.setAccessibleName(self.tr("Verify the TLS certificate"))
         self.verify.setChecked(cp.verify_tls if cp else True)
         self.pinned_pem = cp.pinned_pem if cp else ""
-        self.pin_label = QLabel("A trusted certificate is pinned." if self.pinned_pem else "")
-        form.addRow("Control plane URL:", self.url)
-        form.addRow("Name:", self.name)
-        form.addRow("Token:", self.token)
+        self.pin_label = QLabel(self.tr("A trusted certificate is pinned.") if self.pinned_pem else "")
+        form.addRow(self.tr("Control plane URL:"), self.url)
+        form.addRow(self.tr("Name:"), self.name)
+        form.addRow(self.tr("Token:"), self.token)
         form.addRow("", self.verify)
         form.addRow("", self.pin_label)
-        self.load_button = QPushButton("Load VMs")
+        self.load_button = QPushButton(self.tr("Load VMs"))
+        self.load_button.setAccessibleName(self.tr("Load VMs"))
         self.load_button.clicked.connect(lambda: asyncio.ensure_future(self.load_vms()))
-        self.trust_button = QPushButton("Trust this certificate…")
+        self.trust_button = QPushButton(self.tr("Trust this certificate…"))
+        self.trust_button.setAccessibleName(self.tr("Trust this certificate"))
         self.trust_button.hide()
         self.trust_button.clicked.connect(lambda: asyncio.ensure_future(self.trust_certificate()))
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.vm_list = QListWidget()
         self.vm_list.setMinimumHeight(180)
+        self.vm_list.setAccessibleName(self.tr("VMs to show in the sidebar"))
         if cp:
             for vm in cp.vms:
                 self._add_vm_item(vm.id, vm.name, "", True)
@@ -195,13 +219,14 @@ class ControlPlaneDialog(QDialog):
         row.addWidget(self.trust_button)
         row.addStretch(1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        name_buttons(self.buttons)
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addLayout(row)
         lay.addWidget(self.message)
-        lay.addWidget(QLabel("VMs to show in the sidebar:"))
+        lay.addWidget(QLabel(self.tr("VMs to show in the sidebar:")))
         lay.addWidget(self.vm_list, 1)
         lay.addWidget(self.buttons)
 
@@ -241,10 +266,10 @@ class ControlPlaneDialog(QDialog):
     async def load_vms(self) -> bool:
         cp = self.current_cp()
         if not cp.url.lower().startswith(("http://", "https://")):
-            self.message.setText("The URL must start with http:// or https://")
+            self.message.setText(self.tr("The URL must start with http:// or https://"))
             return False
         checked = {v.id for v in cp.vms}
-        self.message.setText("Loading…")
+        self.message.setText(self.tr("Loading…"))
         self.load_button.setEnabled(False)
         self.trust_button.hide()
         try:
@@ -260,7 +285,7 @@ class ControlPlaneDialog(QDialog):
         self.vm_list.clear()
         for vm in vms:
             self._add_vm_item(vm.id, vm.name, vm.state, vm.id in checked or not checked)
-        self.message.setText(f"{len(vms)} VMs; tick the ones to keep in the sidebar.")
+        self.message.setText(self.tr("%n VM(s); tick the ones to keep in the sidebar.", "", len(vms)))
         return True
 
     async def trust_certificate(self) -> None:
@@ -271,23 +296,23 @@ class ControlPlaneDialog(QDialog):
         except QVMRCError as e:
             self.message.setText(str(e))
             return
-        if await dialogs.confirm(self, "Trust this certificate?",
-                                 "The control plane presents a certificate that is not signed by a "
-                                 "known authority (normal for an appliance).", "Trust",
-                                 f"Compare its SHA-256 fingerprint with the one the appliance shows:\n\n"
-                                 f"{cert.sha256}"):
+        if await dialogs.confirm(self, self.tr("Trust this certificate?"),
+                                 self.tr("The control plane presents a certificate that is not signed by a "
+                                         "known authority (normal for an appliance)."), self.tr("Trust"),
+                                 self.tr("Compare its SHA-256 fingerprint with the one the appliance "
+                                         "shows:\n\n{0}").format(cert.sha256)):
             self.pinned_pem = cert.pem
-            self.pin_label.setText("A trusted certificate is pinned.")
+            self.pin_label.setText(self.tr("A trusted certificate is pinned."))
             self.trust_button.hide()
             await self.load_vms()
 
     def _accept(self) -> None:
         if not self.url.text().strip().lower().startswith(("http://", "https://")):
-            self.message.setText("The URL must start with http:// or https://")
+            self.message.setText(self.tr("The URL must start with http:// or https://"))
             return
         if "@" in self.url.text().split("//", 1)[-1].split("/", 1)[0]:
             # settings.json is no place for a password: the token field goes to the keyring.
-            self.message.setText("Leave user name and password out of the URL; put the API token in the "
-                                 "Token field")
+            self.message.setText(self.tr("Leave user name and password out of the URL; put the API token in the "
+                                         "Token field"))
             return
         self.accept()

@@ -18,11 +18,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QToolBar, QWidget
 
+from qvmrc.i18n import QT_TRANSLATE_NOOP
 from qvmrc.paths import config_dir
 from qvmrc.ui import dialogs
+from qvmrc.ui.a11y import name_buttons
 from qvmrc.ui.file_open import LinkOpenFilter
 from qvmrc.ui.file_open import install as install_link_filter
 from qvmrc.ui.settings import SecretStore, Settings, SettingsStore
@@ -30,7 +32,7 @@ from qvmrc.ui.single_instance import Claim, InstanceServer, OpenRequest, bring_t
 
 log = logging.getLogger(__name__)
 
-HANDLER_QUESTION = "Open qvmrc:// links from the web UI with QVMRC?"
+HANDLER_QUESTION = QT_TRANSLATE_NOOP("Startup", "Open qvmrc:// links from the web UI with QVMRC?")
 
 __all__ = ["HANDLER_QUESTION", "Startup", "claim_instance", "install_link_filter", "prepare"]
 
@@ -164,15 +166,17 @@ class Startup:
         self.show_handler_banner()
 
     def show_handler_banner(self) -> QToolBar:
-        bar = QToolBar("Links", self.window)
+        bar = QToolBar(QCoreApplication.translate("Startup", "Links"), self.window)
         bar.setObjectName("linkHandlerBar")
         bar.setMovable(False)
         box = QWidget()
         lay = QHBoxLayout(box)
         lay.setContentsMargins(8, 2, 8, 2)
-        label = QLabel(f"<b>{HANDLER_QUESTION}</b> Then “Open console” in the web UI opens it here.")
-        yes = QPushButton("Open links with QVMRC")
-        no = QPushButton("Not now")
+        label = QLabel(QCoreApplication.translate("Startup", "<b>{0}</b> Then “Open console” in the web UI opens it here.").format(QCoreApplication.translate("Startup", HANDLER_QUESTION)))
+        yes = QPushButton(QCoreApplication.translate("Startup", "Open links with QVMRC"))
+        no = QPushButton(QCoreApplication.translate("Startup", "Not now"))
+        yes.setAccessibleName(QCoreApplication.translate("Startup", "Open links with QVMRC"))
+        no.setAccessibleName(QCoreApplication.translate("Startup", "Do not open links with QVMRC now"))
         yes.setObjectName("handlerYes")
         no.setObjectName("handlerNo")
         lay.addWidget(label, 1)
@@ -202,11 +206,11 @@ class Startup:
         try:
             lines = await asyncio.to_thread(handlers.register)
         except handlers.HandlerError as e:
-            self.window.notify("Links", str(e), True)
+            self.window.notify(QCoreApplication.translate("Startup", "Links"), str(e), True)
             return
         for line in lines:
             log.info("link handler: %s", line)
-        self.window.notify("Links", "qvmrc:// and qvmc:// links now open QVMRC", False)
+        self.window.notify(QCoreApplication.translate("Startup", "Links"), QCoreApplication.translate("Startup", "qvmrc:// and qvmc:// links now open QVMRC"), False)
 
     # ------------------------------------------------------- secret storage
 
@@ -219,16 +223,17 @@ class Startup:
     async def ask_secret_storage(self) -> str:
         """No keyring works: the user chooses memory-only or a 0600 file; the answer is kept."""
         assert self.secrets is not None
-        box = QMessageBox(QMessageBox.Icon.Warning, "Where should tokens be kept?",
-                          "No system keyring is available (Secret Service, Keychain or Credential "
-                          "Locker), so QVMRC cannot store tokens safely.", QMessageBox.StandardButton.NoButton,
-                          self.window)
+        box = QMessageBox(QMessageBox.Icon.Warning, QCoreApplication.translate("Startup", "Where should tokens be kept?"),
+                          QCoreApplication.translate("Startup", "No system keyring is available (Secret Service, Keychain or Credential "
+                              "Locker), so QVMRC cannot store tokens safely."),
+                          QMessageBox.StandardButton.NoButton, self.window)
         box.setInformativeText(
-            f"Keep them for this session only (asked again after a restart), or save them in "
-            f"{self.secrets.path} — readable only by you, but NOT encrypted.")
-        session = box.addButton("This session only", QMessageBox.ButtonRole.RejectRole)
-        box.addButton("Save in a file (not encrypted)", QMessageBox.ButtonRole.AcceptRole)
+            QCoreApplication.translate("Startup", "Keep them for this session only (asked again after a restart), or save them in "
+                "{0} — readable only by you, but NOT encrypted.").format(self.secrets.path))
+        session = box.addButton(QCoreApplication.translate("Startup", "This session only"), QMessageBox.ButtonRole.RejectRole)
+        box.addButton(QCoreApplication.translate("Startup", "Save in a file (not encrypted)"), QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(session)
+        name_buttons(box)
         box.setObjectName("secretStorageQuestion")
         try:
             await dialogs._await_dialog(box)

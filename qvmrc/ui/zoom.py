@@ -12,10 +12,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from qvmrc.i18n import QT_TRANSLATE_NOOP
+
 ZOOM_PERCENTS = (50, 75, 100, 125, 150, 200)
-#: Scale control entries: (label, mode). 100% is the existing "1:1" mode.
+#: Scale control entries: (label, mode). 100% is the existing "1:1" mode. Show a label
+#: through QCoreApplication.translate("Zoom", label).
 SCALE_CHOICES: tuple[tuple[str, str], ...] = (
-    ("Fit", "fit"), ("Fill", "fill"),
+    (QT_TRANSLATE_NOOP("Zoom", "Fit"), "fit"), (QT_TRANSLATE_NOOP("Zoom", "Fill"), "fill"),
     *((f"{p}%" if p != 100 else "100% (1:1)", f"{p}%" if p != 100 else "1:1") for p in ZOOM_PERCENTS),
 )
 ZOOM_MODES = tuple(f"{p}%" for p in ZOOM_PERCENTS if p != 100)

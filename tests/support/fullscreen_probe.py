@@ -35,13 +35,13 @@ def main() -> None:
     w.open_target(ConsoleTarget(key="k", title="vm", target="vnc://127.0.0.1:1"))
     out: dict[str, object] = {"screens": [s.name() for s in QGuiApplication.screens()],
                               "menu_enabled": w.monitor_menu.isEnabled()}
-    place = w._place_on_screen
+    place = w.fullscreen.place_on_screen
 
     def placed() -> None:  # where the app put the window just before showFullScreen
         place()
         out.setdefault("placed", [w.x(), w.y(), w.screen().name()])
 
-    w._place_on_screen = placed  # type: ignore[method-assign]
+    w.fullscreen.place_on_screen = placed  # type: ignore[method-assign]
     steps = iter([
         lambda: w.set_fullscreen_screen(want),
         lambda: w.toggle_fullscreen(),

@@ -19,7 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support.servers import QemuServer, _stop, free_port, wait_port
+from tests.support.ports import free_port, wait_port
+from tests.support.servers import QemuServer, stop
 
 CACHE = Path(os.environ.get("QVMRC_LINUX_GUEST_DIR", Path.home() / ".cache" / "qvmrc-test-guest"))
 
@@ -138,5 +139,5 @@ def linux_guest(kernel: Path, busybox: Path) -> Iterator[LinuxGuest]:
         wait_port(port, proc=proc)
         yield LinuxGuest(server, serial)
     finally:
-        _stop(proc)
+        stop(proc)
         shutil.rmtree(workdir, ignore_errors=True)

@@ -19,41 +19,26 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image
 
+from tests.support.ports import free_display, free_port, wait_port
+
 GUEST_SRC = Path(__file__).resolve().parent.parent / "guest" / "still.S"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_port(port: int, timeout: float = 15.0, proc: subprocess.Popen[bytes] | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode} before listening on {port}")
-        with socket.socket() as s:
-            s.settimeout(0.2)
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
 
 
 def have(*programs: str) -> bool:
     return all(shutil.which(p) for p in programs)
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
+def stop(proc: subprocess.Popen[Any], timeout: float = 5.0) -> None:
+    """Terminate a server we started (kill it if it does not go within ``timeout`` s)."""
     if proc.poll() is None:
         proc.terminate()
         try:
-            proc.wait(5)
+            proc.wait(timeout)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(5)
@@ -145,7 +130,7 @@ class QemuServer:
     def close(self) -> None:
         if self._qmp is not None:
             self._qmp.close()
-        _stop(self.proc)
+        stop(self.proc)
 
 
 # RFC 7919's ffdhe2048 group: QEMU's GnuTLS reads DH parameters from dh-params.pem
@@ -331,20 +316,13 @@ class XvncServer:
             return np.asarray(im.convert("RGB"))
 
     def close(self) -> None:
-        _stop(self.proc)
-
-
-def _free_display() -> int:
-    for n in range(40, 200):
-        if not os.path.exists(f"/tmp/.X{n}-lock") and not os.path.exists(f"/tmp/.X11-unix/X{n}"):
-            return n
-    raise RuntimeError("no free X display number")
+        stop(self.proc)
 
 
 @contextlib.contextmanager
 def xvnc(width: int = 800, height: int = 600, *, extra: tuple[str, ...] = ()) -> Iterator[XvncServer]:
     workdir = Path(tempfile.mkdtemp(prefix="qvmrc-xvnc-"))
-    display = _free_display()
+    display = free_display()
     port = free_port()
     cmd = ["Xvnc", f":{display}", "-geometry", f"{width}x{height}", "-depth", "24",
            "-rfbport", str(port), "-SecurityTypes", "None", "-localhost", "-nolisten", "tcp",
@@ -398,4 +376,4 @@ def websockify(target_port: int, *, cert: Path | None = None, key: Path | None =
         wait_port(port, proc=proc)
         yield f"{'wss' if cert else 'ws'}://127.0.0.1:{port}"
     finally:
-        _stop(proc)
+        stop(proc)

@@ -15,6 +15,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from tests.support.ports import free_display
+from tests.support.servers import stop
+
 TOOLS = ("Xvfb", "xdotool", "import")
 SCREEN = (1280, 900)
 T = TypeVar("T")
@@ -27,17 +30,10 @@ def available() -> bool:
     return all(shutil.which(t) for t in ("Xvfb", "xdotool"))
 
 
-def _free_display() -> int:
-    for n in range(90, 400):
-        if not (Path(f"/tmp/.X{n}-lock").exists() or Path(f"/tmp/.X11-unix/X{n}").exists()):
-            return n
-    pytest.skip("no free X display number")
-
-
 @contextmanager
 def xvfb(screen: tuple[int, int] = SCREEN) -> Iterator[str]:
     """Xvfb on a display nobody uses, ready once a client can talk to it; yields ':N'."""
-    display = f":{_free_display()}"
+    display = f":{free_display(90)}"
     proc = subprocess.Popen(
         ["Xvfb", display, "-screen", "0", f"{screen[0]}x{screen[1]}x24", "-nolisten", "tcp"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -54,11 +50,7 @@ def xvfb(screen: tuple[int, int] = SCREEN) -> Iterator[str]:
             pytest.skip("Xvfb did not start")
         yield display
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc, timeout=10)
 
 
 def shot(display: str, path: Path) -> np.ndarray:

@@ -1,0 +1,3 @@
+from qvmrc.controlplane.devserver.command import main
+
+raise SystemExit(main())
