@@ -2,6 +2,34 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
 <context>
+    <name></name>
+    <message>
+        <source>StateOverlay</source>
+        <comment>Resume VM</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>StateOverlay</source>
+        <comment>Trust this certificate…</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>StateOverlay</source>
+        <comment>Retry now</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>StateOverlay</source>
+        <comment>Reconnect</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>StateOverlay</source>
+        <comment>Cancel</comment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AboutDialog</name>
     <message>
         <source>About QVMRC</source>
@@ -160,6 +188,101 @@
     </message>
 </context>
 <context>
+    <name>ConsoleActions</name>
+    <message>
+        <source>Copy screenshot</source>
+        <translation type="unfinished">Bildschirmfoto kopieren</translation>
+    </message>
+    <message>
+        <source>there is no screen to copy yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Screenshot copied to the clipboard ({w} × {h})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save screenshot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Screenshot failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Screenshot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>saved {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type clipboard</source>
+        <translation type="unfinished">Zwischenablage tippen</translation>
+    </message>
+    <message>
+        <source>The clipboard holds no text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The clipboard holds {n} characters; at most {limit} can be typed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type {n} characters into {vm}?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every character is sent as a key press; the VM sees it as typing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop recording</source>
+        <translation type="unfinished">Aufzeichnung beenden</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation type="unfinished">Aufzeichnen</translation>
+    </message>
+    <message>
+        <source>Record session</source>
+        <translation type="unfinished">Sitzung aufzeichnen</translation>
+    </message>
+    <message>
+        <source>FBS recordings (*.fbs)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recording</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reconnecting to record from the start into {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recording stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path} reached its size cap and is complete up to there</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recording saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ConsoleTab</name>
     <message>
         <source>Smooth</source>
@@ -253,6 +376,89 @@
         <source>Scale</source>
         <translation type="vanished">Skalierung</translation>
     </message>
+    <message>
+        <source>{vm} on {control_plane}</source>
+        <extracomment>The user pinned a control plane&apos;s certificate (the window saves it). The tab changed the settings (a pinned ad-hoc certificate): the window saves them. This console&apos;s own encodings and quality (the Quality menu); None: the preferences&apos;.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connected to {where}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Something went wrong</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>See the debug panel&apos;s log for details.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recording failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot write {path}: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting the VM…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resuming the VM…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fetching the certificate…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trust this certificate?</source>
+        <translation type="unfinished">Diesem Zertifikat vertrauen?</translation>
+    </message>
+    <message>
+        <source>{where} presents a certificate that no known authority signed (normal for an appliance).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trust</source>
+        <translation type="unfinished">Vertrauen</translation>
+    </message>
+    <message>
+        <source>Compare its SHA-256 fingerprint with the one the appliance shows:
+
+{sha256}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Authenticating…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The console asks for a VNC password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VNC password</source>
+        <translation type="unfinished">VNC-Passwort</translation>
+    </message>
+    <message>
+        <source>The console of {vm} asks for its VNC password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quality: {encoding}, JPEG {jpeg}, compression {level}</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ConsoleTabs</name>
@@ -272,6 +478,138 @@
     <message>
         <source>Cannot open console</source>
         <translation>Konsole kann nicht geöffnet werden</translation>
+    </message>
+</context>
+<context>
+    <name>ConsoleToolbar</name>
+    <message>
+        <source> Scale </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scale</source>
+        <translation type="unfinished">Skalierung</translation>
+    </message>
+    <message>
+        <source>Smooth</source>
+        <translation type="unfinished">Glatt</translation>
+    </message>
+    <message>
+        <source>Smooth scaling (off: sharp pixels)</source>
+        <translation type="unfinished">Glatte Skalierung (aus: scharfe Pixel)</translation>
+    </message>
+    <message>
+        <source>Fullscreen</source>
+        <translation type="unfinished">Vollbild</translation>
+    </message>
+    <message>
+        <source>Fullscreen (F11)</source>
+        <translation type="unfinished">Vollbild (F11)</translation>
+    </message>
+    <message>
+        <source>Send key</source>
+        <translation type="unfinished">Taste senden</translation>
+    </message>
+    <message>
+        <source>Type clipboard</source>
+        <translation type="unfinished">Zwischenablage tippen</translation>
+    </message>
+    <message>
+        <source>Type the local clipboard&apos;s text as key presses (for BIOS and installers)</source>
+        <translation type="unfinished">Den Text der lokalen Zwischenablage als Tastendrücke tippen (für BIOS und Installer)</translation>
+    </message>
+    <message>
+        <source>View only</source>
+        <translation type="unfinished">Nur ansehen</translation>
+    </message>
+    <message>
+        <source>Send no keyboard or mouse input</source>
+        <translation type="unfinished">Keine Tastatur- oder Mauseingaben senden</translation>
+    </message>
+    <message>
+        <source>Power</source>
+        <translation type="unfinished">Energie</translation>
+    </message>
+    <message>
+        <source>Power actions need a control plane (this console was opened by URL)</source>
+        <translation type="unfinished">Energieaktionen brauchen eine Steuerungsebene (diese Konsole wurde über eine URL geöffnet)</translation>
+    </message>
+    <message>
+        <source>Screenshot…</source>
+        <translation type="unfinished">Bildschirmfoto…</translation>
+    </message>
+    <message>
+        <source>Save the console as a PNG</source>
+        <translation type="unfinished">Die Konsole als PNG speichern</translation>
+    </message>
+    <message>
+        <source>Copy screenshot</source>
+        <translation type="unfinished">Bildschirmfoto kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the console&apos;s picture to the clipboard</source>
+        <translation type="unfinished">Das Bild der Konsole in die Zwischenablage kopieren</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation type="unfinished">Aufzeichnen</translation>
+    </message>
+    <message>
+        <source>Record the session to an FBS file for a bug report</source>
+        <translation type="unfinished">Die Sitzung für einen Fehlerbericht in eine FBS-Datei aufzeichnen</translation>
+    </message>
+    <message>
+        <source>Display</source>
+        <translation type="unfinished">Anzeige</translation>
+    </message>
+    <message>
+        <source>Fit window to guest</source>
+        <translation type="unfinished">Fenster an Gast anpassen</translation>
+    </message>
+    <message>
+        <source>Resize the window so the console shows at 100%</source>
+        <translation type="unfinished">Die Fenstergröße so ändern, dass die Konsole bei 100 % erscheint</translation>
+    </message>
+    <message>
+        <source>Resize guest to window</source>
+        <translation type="unfinished">Gast an Fenster anpassen</translation>
+    </message>
+    <message>
+        <source>Resize the guest&apos;s screen to the window (when the server allows it)</source>
+        <translation type="unfinished">Den Bildschirm des Gasts an das Fenster anpassen (wenn der Server es erlaubt)</translation>
+    </message>
+    <message>
+        <source>Encoding, JPEG quality and compression for this console, applied now</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConsoleView</name>
+    <message>
+        <source>View only</source>
+        <extracomment>Windows and macOS need a hook / event tap besides Qt&apos;s grab for system keys.</extracomment>
+        <translation type="unfinished">Nur ansehen</translation>
+    </message>
+    <message>
+        <source>Press {hotkey} to release</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Relative pointer — click in the console to grab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Absolute pointer — click in the console to type</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Virtual machine console</source>
+        <extracomment>The console has the focus but not the keyboard (see ConsoleArea&apos;s frame). paint events handled (vitals for soak tests and the debug panel)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Click or press Ctrl+G to send the keyboard and mouse to the VM</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1004,6 +1342,14 @@ Diese Steuerungsebene gehört nicht zu Ihren gespeicherten.</translation>
     <message>
         <source>{0}: {1} (now {2})</source>
         <translation>{0}: {1} (jetzt {2})</translation>
+    </message>
+</context>
+<context>
+    <name>QCoreApplication</name>
+    <message>
+        <source>StateOverlay</source>
+        <comment>Start VM</comment>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

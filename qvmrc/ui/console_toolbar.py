@@ -119,7 +119,8 @@ class ConsoleToolbarMixin:
             w = tb.widgetForAction(a)
             if isinstance(w, QToolButton):
                 w.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-                w.setAccessibleName(w.text())
+                if not w.accessibleName():
+                    w.setAccessibleName(w.text())
         return tb
 
     def _build_display_actions(self, tb: QToolBar) -> None:
