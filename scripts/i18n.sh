@@ -9,6 +9,6 @@ cd "$(dirname "$0")/.."
 LUPDATE=${LUPDATE:-.venv/bin/pyside6-lupdate}
 LANGUAGES=(de)  # one qvmrc/i18n/qvmrc_<lang>.ts each; add a language here
 for lang in "${LANGUAGES[@]}"; do
-  "$LUPDATE" -silent -locations none -extensions py -target-language "$lang" qvmrc/ui \
+  "$LUPDATE" -silent -no-obsolete -locations none -extensions py -target-language "$lang" qvmrc/ui \
     -ts "qvmrc/i18n/qvmrc_$lang.ts"
 done

@@ -57,6 +57,23 @@ def test_the_committed_ts_has_exactly_the_strings_of_the_code(tmp_path):
                                      f"`bash scripts/i18n.sh`.\nnew: {new}\ngone: {gone}")
 
 
+def test_every_string_of_the_code_has_a_german_translation():
+    unfinished = []
+    for ctx in ET.parse(TS).getroot().iter("context"):
+        for msg in ctx.iter("message"):
+            tr = msg.find("translation")
+            if tr is not None and tr.get("type") == "unfinished":
+                unfinished.append((ctx.findtext("name"), msg.findtext("source")))
+    assert unfinished == [], f"translate these in qvmrc/i18n/qvmrc_de.ts: {unfinished}"
+
+
+def test_no_message_is_filed_under_an_empty_or_wrong_context():
+    """An alias of translate() (t = QCoreApplication.translate) makes lupdate file the
+    context as the source; such a string would never be translated."""
+    names = {ctx.findtext("name") or "" for ctx in ET.parse(TS).getroot().iter("context")}
+    assert "" not in names and "QCoreApplication" not in names
+
+
 def test_every_translation_keeps_the_placeholders_of_its_source():
     fields = re.compile(r"\{\d*\}|%n")
     for (context, source, _), forms in read_ts(TS).items():

@@ -2,34 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
 <context>
-    <name></name>
-    <message>
-        <source>StateOverlay</source>
-        <comment>Resume VM</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>StateOverlay</source>
-        <comment>Trust this certificate…</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>StateOverlay</source>
-        <comment>Retry now</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>StateOverlay</source>
-        <comment>Reconnect</comment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>StateOverlay</source>
-        <comment>Cancel</comment>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>AboutDialog</name>
     <message>
         <source>About QVMRC</source>
@@ -191,273 +163,183 @@
     <name>ConsoleActions</name>
     <message>
         <source>Copy screenshot</source>
-        <translation type="unfinished">Bildschirmfoto kopieren</translation>
+        <translation>Bildschirmfoto kopieren</translation>
     </message>
     <message>
         <source>there is no screen to copy yet</source>
-        <translation type="unfinished"></translation>
+        <translation>es gibt noch kein Bild zum Kopieren</translation>
     </message>
     <message>
         <source>Screenshot copied to the clipboard ({w} × {h})</source>
-        <translation type="unfinished"></translation>
+        <translation>Bildschirmfoto in die Zwischenablage kopiert ({w} × {h})</translation>
     </message>
     <message>
         <source>Save screenshot</source>
-        <translation type="unfinished"></translation>
+        <translation>Bildschirmfoto speichern</translation>
     </message>
     <message>
         <source>PNG images (*.png)</source>
-        <translation type="unfinished"></translation>
+        <translation>PNG-Bilder (*.png)</translation>
     </message>
     <message>
         <source>Screenshot failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Bildschirmfoto fehlgeschlagen</translation>
     </message>
     <message>
         <source>Screenshot</source>
-        <translation type="unfinished"></translation>
+        <translation>Bildschirmfoto</translation>
     </message>
     <message>
         <source>saved {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} gespeichert</translation>
     </message>
     <message>
         <source>Type clipboard</source>
-        <translation type="unfinished">Zwischenablage tippen</translation>
+        <translation>Zwischenablage tippen</translation>
     </message>
     <message>
         <source>The clipboard holds no text.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Zwischenablage enthält keinen Text.</translation>
     </message>
     <message>
         <source>The clipboard holds {n} characters; at most {limit} can be typed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Zwischenablage enthält {n} Zeichen; höchstens {limit} können getippt werden.</translation>
     </message>
     <message>
         <source>Type {n} characters into {vm}?</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} Zeichen in {vm} tippen?</translation>
     </message>
     <message>
         <source>Type</source>
-        <translation type="unfinished"></translation>
+        <translation>Tippen</translation>
     </message>
     <message>
         <source>Every character is sent as a key press; the VM sees it as typing.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jedes Zeichen wird als Tastendruck gesendet; die VM sieht es als Eingabe.</translation>
     </message>
     <message>
         <source>Stop recording</source>
-        <translation type="unfinished">Aufzeichnung beenden</translation>
+        <translation>Aufnahme beenden</translation>
     </message>
     <message>
         <source>Record</source>
-        <translation type="unfinished">Aufzeichnen</translation>
+        <translation>Aufnehmen</translation>
     </message>
     <message>
         <source>Record session</source>
-        <translation type="unfinished">Sitzung aufzeichnen</translation>
+        <translation>Sitzung aufnehmen</translation>
     </message>
     <message>
         <source>FBS recordings (*.fbs)</source>
-        <translation type="unfinished"></translation>
+        <translation>FBS-Aufnahmen (*.fbs)</translation>
     </message>
     <message>
         <source>Recording</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufnahme</translation>
     </message>
     <message>
         <source>reconnecting to record from the start into {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>verbinde neu, um von Anfang an in {path} aufzunehmen</translation>
     </message>
     <message>
         <source>Recording stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufnahme beendet</translation>
     </message>
     <message>
         <source>{path} reached its size cap and is complete up to there</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} hat seine Größengrenze erreicht und ist bis dahin vollständig</translation>
     </message>
     <message>
         <source>Recording saved</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufnahme gespeichert</translation>
     </message>
 </context>
 <context>
     <name>ConsoleTab</name>
     <message>
-        <source>Smooth</source>
-        <translation type="vanished">Glatt</translation>
-    </message>
-    <message>
-        <source>Smooth scaling (off: sharp pixels)</source>
-        <translation type="vanished">Glatte Skalierung (aus: scharfe Pixel)</translation>
-    </message>
-    <message>
-        <source>Fullscreen</source>
-        <translation type="vanished">Vollbild</translation>
-    </message>
-    <message>
-        <source>Fullscreen (F11)</source>
-        <translation type="vanished">Vollbild (F11)</translation>
-    </message>
-    <message>
-        <source>Send key</source>
-        <translation type="vanished">Taste senden</translation>
-    </message>
-    <message>
-        <source>Type clipboard</source>
-        <translation type="vanished">Zwischenablage tippen</translation>
-    </message>
-    <message>
-        <source>Type the local clipboard&apos;s text as key presses (for BIOS and installers)</source>
-        <translation type="vanished">Den Text der lokalen Zwischenablage als Tastendrücke tippen (für BIOS und Installer)</translation>
-    </message>
-    <message>
-        <source>View only</source>
-        <translation type="vanished">Nur ansehen</translation>
-    </message>
-    <message>
-        <source>Send no keyboard or mouse input</source>
-        <translation type="vanished">Keine Tastatur- oder Mauseingaben senden</translation>
-    </message>
-    <message>
-        <source>Power</source>
-        <translation type="vanished">Energie</translation>
-    </message>
-    <message>
-        <source>Power actions need a control plane (this console was opened by URL)</source>
-        <translation type="vanished">Energieaktionen brauchen eine Steuerungsebene (diese Konsole wurde über eine URL geöffnet)</translation>
-    </message>
-    <message>
-        <source>Screenshot…</source>
-        <translation type="vanished">Bildschirmfoto…</translation>
-    </message>
-    <message>
-        <source>Save the console as a PNG</source>
-        <translation type="vanished">Die Konsole als PNG speichern</translation>
-    </message>
-    <message>
-        <source>Copy screenshot</source>
-        <translation type="vanished">Bildschirmfoto kopieren</translation>
-    </message>
-    <message>
-        <source>Copy the console&apos;s picture to the clipboard</source>
-        <translation type="vanished">Das Bild der Konsole in die Zwischenablage kopieren</translation>
-    </message>
-    <message>
-        <source>Record</source>
-        <translation type="vanished">Aufzeichnen</translation>
-    </message>
-    <message>
-        <source>Record the session to an FBS file for a bug report</source>
-        <translation type="vanished">Die Sitzung für einen Fehlerbericht in eine FBS-Datei aufzeichnen</translation>
-    </message>
-    <message>
-        <source>Display</source>
-        <translation type="vanished">Anzeige</translation>
-    </message>
-    <message>
-        <source>Fit window to guest</source>
-        <translation type="vanished">Fenster an Gast anpassen</translation>
-    </message>
-    <message>
-        <source>Resize the window so the console shows at 100%</source>
-        <translation type="vanished">Die Fenstergröße so ändern, dass die Konsole bei 100 % erscheint</translation>
-    </message>
-    <message>
-        <source>Resize guest to window</source>
-        <translation type="vanished">Gast an Fenster anpassen</translation>
-    </message>
-    <message>
-        <source>Resize the guest&apos;s screen to the window (when the server allows it)</source>
-        <translation type="vanished">Den Bildschirm des Gasts an das Fenster anpassen (wenn der Server es erlaubt)</translation>
-    </message>
-    <message>
-        <source>Scale</source>
-        <translation type="vanished">Skalierung</translation>
-    </message>
-    <message>
         <source>{vm} on {control_plane}</source>
         <extracomment>The user pinned a control plane&apos;s certificate (the window saves it). The tab changed the settings (a pinned ad-hoc certificate): the window saves them. This console&apos;s own encodings and quality (the Quality menu); None: the preferences&apos;.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>{vm} auf {control_plane}</translation>
     </message>
     <message>
         <source>Connected to {where}</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbunden mit {where}</translation>
     </message>
     <message>
         <source>Something went wrong</source>
-        <translation type="unfinished"></translation>
+        <translation>Etwas ist schiefgegangen</translation>
     </message>
     <message>
         <source>See the debug panel&apos;s log for details.</source>
-        <translation type="unfinished"></translation>
+        <translation>Details stehen im Protokoll der Debug-Ansicht.</translation>
     </message>
     <message>
         <source>Recording failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufnahme fehlgeschlagen</translation>
     </message>
     <message>
         <source>cannot write {path}: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} kann nicht geschrieben werden: {error}</translation>
     </message>
     <message>
         <source>Starting the VM…</source>
-        <translation type="unfinished"></translation>
+        <translation>VM wird gestartet…</translation>
     </message>
     <message>
         <source>Resuming the VM…</source>
-        <translation type="unfinished"></translation>
+        <translation>VM wird fortgesetzt…</translation>
     </message>
     <message>
         <source>Fetching the certificate…</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikat wird abgerufen…</translation>
     </message>
     <message>
         <source>Trust this certificate?</source>
-        <translation type="unfinished">Diesem Zertifikat vertrauen?</translation>
+        <translation>Diesem Zertifikat vertrauen?</translation>
     </message>
     <message>
         <source>{where} presents a certificate that no known authority signed (normal for an appliance).</source>
-        <translation type="unfinished"></translation>
+        <translation>{where} zeigt ein Zertifikat, das keine bekannte Stelle signiert hat (bei einer Appliance normal).</translation>
     </message>
     <message>
         <source>Trust</source>
-        <translation type="unfinished">Vertrauen</translation>
+        <translation>Vertrauen</translation>
     </message>
     <message>
         <source>Compare its SHA-256 fingerprint with the one the appliance shows:
 
 {sha256}</source>
-        <translation type="unfinished"></translation>
+        <translation>Vergleichen Sie den SHA-256-Fingerabdruck mit dem, den die Appliance anzeigt:
+
+{sha256}</translation>
     </message>
     <message>
         <source>Authenticating…</source>
-        <translation type="unfinished"></translation>
+        <translation>Anmeldung…</translation>
     </message>
     <message>
         <source>The console asks for a VNC password.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Konsole verlangt ein VNC-Passwort.</translation>
     </message>
     <message>
         <source>VNC password</source>
-        <translation type="unfinished">VNC-Passwort</translation>
+        <translation>VNC-Passwort</translation>
     </message>
     <message>
         <source>The console of {vm} asks for its VNC password:</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Konsole von {vm} verlangt ihr VNC-Passwort:</translation>
     </message>
     <message>
         <source>off</source>
-        <translation type="unfinished"></translation>
+        <translation>aus</translation>
     </message>
     <message>
         <source>default</source>
-        <translation type="unfinished"></translation>
+        <translation>Standard</translation>
     </message>
     <message>
         <source>Quality: {encoding}, JPEG {jpeg}, compression {level}</source>
-        <translation type="unfinished"></translation>
+        <translation>Qualität: {encoding}, JPEG {jpeg}, Kompression {level}</translation>
     </message>
 </context>
 <context>
@@ -484,103 +366,103 @@
     <name>ConsoleToolbar</name>
     <message>
         <source> Scale </source>
-        <translation type="unfinished"></translation>
+        <translation> Skalierung </translation>
     </message>
     <message>
         <source>Scale</source>
-        <translation type="unfinished">Skalierung</translation>
+        <translation>Skalierung</translation>
     </message>
     <message>
         <source>Smooth</source>
-        <translation type="unfinished">Glatt</translation>
+        <translation>Glätten</translation>
     </message>
     <message>
         <source>Smooth scaling (off: sharp pixels)</source>
-        <translation type="unfinished">Glatte Skalierung (aus: scharfe Pixel)</translation>
+        <translation>Glatte Skalierung (aus: scharfe Pixel)</translation>
     </message>
     <message>
         <source>Fullscreen</source>
-        <translation type="unfinished">Vollbild</translation>
+        <translation>Vollbild</translation>
     </message>
     <message>
         <source>Fullscreen (F11)</source>
-        <translation type="unfinished">Vollbild (F11)</translation>
+        <translation>Vollbild (F11)</translation>
     </message>
     <message>
         <source>Send key</source>
-        <translation type="unfinished">Taste senden</translation>
+        <translation>Taste senden</translation>
     </message>
     <message>
         <source>Type clipboard</source>
-        <translation type="unfinished">Zwischenablage tippen</translation>
+        <translation>Zwischenablage tippen</translation>
     </message>
     <message>
         <source>Type the local clipboard&apos;s text as key presses (for BIOS and installers)</source>
-        <translation type="unfinished">Den Text der lokalen Zwischenablage als Tastendrücke tippen (für BIOS und Installer)</translation>
+        <translation>Den Text der lokalen Zwischenablage als Tastendrücke tippen (für BIOS und Installer)</translation>
     </message>
     <message>
         <source>View only</source>
-        <translation type="unfinished">Nur ansehen</translation>
+        <translation>Nur ansehen</translation>
     </message>
     <message>
         <source>Send no keyboard or mouse input</source>
-        <translation type="unfinished">Keine Tastatur- oder Mauseingaben senden</translation>
+        <translation>Keine Tastatur- oder Mauseingaben senden</translation>
     </message>
     <message>
         <source>Power</source>
-        <translation type="unfinished">Energie</translation>
+        <translation>Energie</translation>
     </message>
     <message>
         <source>Power actions need a control plane (this console was opened by URL)</source>
-        <translation type="unfinished">Energieaktionen brauchen eine Steuerungsebene (diese Konsole wurde über eine URL geöffnet)</translation>
+        <translation>Energieaktionen brauchen eine Control Plane (diese Konsole wurde per URL geöffnet)</translation>
     </message>
     <message>
         <source>Screenshot…</source>
-        <translation type="unfinished">Bildschirmfoto…</translation>
+        <translation>Bildschirmfoto…</translation>
     </message>
     <message>
         <source>Save the console as a PNG</source>
-        <translation type="unfinished">Die Konsole als PNG speichern</translation>
+        <translation>Die Konsole als PNG speichern</translation>
     </message>
     <message>
         <source>Copy screenshot</source>
-        <translation type="unfinished">Bildschirmfoto kopieren</translation>
+        <translation>Bildschirmfoto kopieren</translation>
     </message>
     <message>
         <source>Copy the console&apos;s picture to the clipboard</source>
-        <translation type="unfinished">Das Bild der Konsole in die Zwischenablage kopieren</translation>
+        <translation>Das Bild der Konsole in die Zwischenablage kopieren</translation>
     </message>
     <message>
         <source>Record</source>
-        <translation type="unfinished">Aufzeichnen</translation>
+        <translation>Aufnehmen</translation>
     </message>
     <message>
         <source>Record the session to an FBS file for a bug report</source>
-        <translation type="unfinished">Die Sitzung für einen Fehlerbericht in eine FBS-Datei aufzeichnen</translation>
+        <translation>Die Sitzung für einen Fehlerbericht in eine FBS-Datei aufnehmen</translation>
     </message>
     <message>
         <source>Display</source>
-        <translation type="unfinished">Anzeige</translation>
+        <translation>Anzeige</translation>
     </message>
     <message>
         <source>Fit window to guest</source>
-        <translation type="unfinished">Fenster an Gast anpassen</translation>
+        <translation>Fenster an Gast anpassen</translation>
     </message>
     <message>
         <source>Resize the window so the console shows at 100%</source>
-        <translation type="unfinished">Die Fenstergröße so ändern, dass die Konsole bei 100 % erscheint</translation>
+        <translation>Fenstergröße so ändern, dass die Konsole bei 100 % erscheint</translation>
     </message>
     <message>
         <source>Resize guest to window</source>
-        <translation type="unfinished">Gast an Fenster anpassen</translation>
+        <translation>Gast an Fenster anpassen</translation>
     </message>
     <message>
         <source>Resize the guest&apos;s screen to the window (when the server allows it)</source>
-        <translation type="unfinished">Den Bildschirm des Gasts an das Fenster anpassen (wenn der Server es erlaubt)</translation>
+        <translation>Den Bildschirm des Gasts an das Fenster anpassen (wenn der Server es erlaubt)</translation>
     </message>
     <message>
         <source>Encoding, JPEG quality and compression for this console, applied now</source>
-        <translation type="unfinished"></translation>
+        <translation>Kodierung, JPEG-Qualität und Kompression dieser Konsole, sofort angewendet</translation>
     </message>
 </context>
 <context>
@@ -588,28 +470,28 @@
     <message>
         <source>View only</source>
         <extracomment>Windows and macOS need a hook / event tap besides Qt&apos;s grab for system keys.</extracomment>
-        <translation type="unfinished">Nur ansehen</translation>
+        <translation>Nur ansehen</translation>
     </message>
     <message>
         <source>Press {hotkey} to release</source>
-        <translation type="unfinished"></translation>
+        <translation>{hotkey} drücken zum Freigeben</translation>
     </message>
     <message>
         <source>Relative pointer — click in the console to grab</source>
-        <translation type="unfinished"></translation>
+        <translation>Relativer Zeiger — in die Konsole klicken zum Fangen</translation>
     </message>
     <message>
         <source>Absolute pointer — click in the console to type</source>
-        <translation type="unfinished"></translation>
+        <translation>Absoluter Zeiger — in die Konsole klicken zum Tippen</translation>
     </message>
     <message>
         <source>Virtual machine console</source>
         <extracomment>The console has the focus but not the keyboard (see ConsoleArea&apos;s frame). paint events handled (vitals for soak tests and the debug panel)</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Konsole der virtuellen Maschine</translation>
     </message>
     <message>
         <source>Click or press Ctrl+G to send the keyboard and mouse to the VM</source>
-        <translation type="unfinished"></translation>
+        <translation>Klicken oder Strg+G drücken, um Tastatur und Maus an die VM zu geben</translation>
     </message>
 </context>
 <context>
@@ -1064,62 +946,6 @@ Diese Steuerungsebene gehört nicht zu Ihren gespeicherten.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <source>&amp;File</source>
-        <translation type="vanished">&amp;Datei</translation>
-    </message>
-    <message>
-        <source>&amp;Connect to…</source>
-        <translation type="vanished">&amp;Verbinden mit…</translation>
-    </message>
-    <message>
-        <source>Open &amp;Recent</source>
-        <translation type="vanished">&amp;Zuletzt geöffnet</translation>
-    </message>
-    <message>
-        <source>&amp;Add control plane…</source>
-        <translation type="vanished">Steuerungsebene &amp;hinzufügen…</translation>
-    </message>
-    <message>
-        <source>&amp;Preferences…</source>
-        <translation type="vanished">&amp;Einstellungen…</translation>
-    </message>
-    <message>
-        <source>&amp;Quit</source>
-        <translation type="vanished">&amp;Beenden</translation>
-    </message>
-    <message>
-        <source>&amp;View</source>
-        <translation type="vanished">&amp;Ansicht</translation>
-    </message>
-    <message>
-        <source>&amp;Sidebar</source>
-        <translation type="vanished">&amp;Seitenleiste</translation>
-    </message>
-    <message>
-        <source>&amp;Fullscreen</source>
-        <translation type="vanished">&amp;Vollbild</translation>
-    </message>
-    <message>
-        <source>Fullscreen &amp;on</source>
-        <translation type="vanished">Vollbild &amp;auf</translation>
-    </message>
-    <message>
-        <source>&amp;Debug panel</source>
-        <translation type="vanished">&amp;Debug-Bereich</translation>
-    </message>
-    <message>
-        <source>&amp;Help</source>
-        <translation type="vanished">&amp;Hilfe</translation>
-    </message>
-    <message>
-        <source>&amp;Keyboard shortcuts</source>
-        <translation type="vanished">&amp;Tastenkürzel</translation>
-    </message>
-    <message>
-        <source>&amp;About QVMRC</source>
-        <translation type="vanished">Über &amp;QVMRC</translation>
-    </message>
-    <message>
         <source>QVMRC</source>
         <translation>QVMRC</translation>
     </message>
@@ -1342,14 +1168,6 @@ Diese Steuerungsebene gehört nicht zu Ihren gespeicherten.</translation>
     <message>
         <source>{0}: {1} (now {2})</source>
         <translation>{0}: {1} (jetzt {2})</translation>
-    </message>
-</context>
-<context>
-    <name>QCoreApplication</name>
-    <message>
-        <source>StateOverlay</source>
-        <comment>Start VM</comment>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1835,6 +1653,33 @@ Diese Steuerungsebene gehört nicht zu Ihren gespeicherten.</translation>
     <message>
         <source>Save in a file (not encrypted)</source>
         <translation>In einer Datei speichern (nicht verschlüsselt)</translation>
+    </message>
+</context>
+<context>
+    <name>StateOverlay</name>
+    <message>
+        <source>Start VM</source>
+        <translation>VM starten</translation>
+    </message>
+    <message>
+        <source>Resume VM</source>
+        <translation>VM fortsetzen</translation>
+    </message>
+    <message>
+        <source>Trust this certificate…</source>
+        <translation>Diesem Zertifikat vertrauen…</translation>
+    </message>
+    <message>
+        <source>Retry now</source>
+        <translation>Jetzt erneut versuchen</translation>
+    </message>
+    <message>
+        <source>Reconnect</source>
+        <translation>Neu verbinden</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
     </message>
 </context>
 <context>

@@ -12,10 +12,13 @@ from qvmrc.ui.console_view import ConsoleView
 
 def _button_labels() -> tuple[tuple[str, str], ...]:
     """(key, label) of every overlay button; the keys are qvmrc.console.Action values."""
-    tr = QCoreApplication.translate
-    return (("start", tr("StateOverlay", "Start VM")), ("resume", tr("StateOverlay", "Resume VM")),
-            ("trust", tr("StateOverlay", "Trust this certificate…")), ("retry", tr("StateOverlay", "Retry now")),
-            ("reconnect", tr("StateOverlay", "Reconnect")), ("cancel", tr("StateOverlay", "Cancel")))
+    # Spelled out in full: lupdate reads an alias of translate() as tr(source, comment).
+    return (("start", QCoreApplication.translate("StateOverlay", "Start VM")),
+            ("resume", QCoreApplication.translate("StateOverlay", "Resume VM")),
+            ("trust", QCoreApplication.translate("StateOverlay", "Trust this certificate…")),
+            ("retry", QCoreApplication.translate("StateOverlay", "Retry now")),
+            ("reconnect", QCoreApplication.translate("StateOverlay", "Reconnect")),
+            ("cancel", QCoreApplication.translate("StateOverlay", "Cancel")))
 
 
 class StateOverlay(QFrame):
