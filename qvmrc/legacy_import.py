@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from qvmrc.rfb.encodings.numbers import PIXEL_ENCODINGS
-from qvmrc.ui.settings import ControlPlane, SavedVM, Settings
+from qvmrc.settings import ControlPlane, SavedVM, Settings
 
 log = logging.getLogger(__name__)
 

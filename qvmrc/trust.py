@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from qvmrc.controlplane.deeplink import _check_base_url
 from qvmrc.errors import InvalidTarget
-from qvmrc.ui.settings import ControlPlane, SecretStore, Settings, SettingsStore, token_key
+from qvmrc.settings import ControlPlane, SecretStore, Settings, SettingsStore, token_key
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 

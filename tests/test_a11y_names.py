@@ -34,10 +34,10 @@ from PySide6.QtWidgets import (  # noqa: E402
 
 from qvmrc.demo.server import DemoServer  # noqa: E402
 from qvmrc.session import SessionState  # noqa: E402
+from qvmrc.settings import Settings, SettingsStore  # noqa: E402
 from qvmrc.ui.console_tab import ConsoleTarget  # noqa: E402
 from qvmrc.ui.console_view import ConsoleView  # noqa: E402
 from qvmrc.ui.main_window import MainWindow  # noqa: E402
-from qvmrc.ui.settings import Settings, SettingsStore  # noqa: E402
 from tests.support.uiloop import run  # noqa: E402
 
 pytestmark = pytest.mark.gui
@@ -156,13 +156,14 @@ if __name__ == "__main__":  # pragma: no cover
 
 
 def _dialogs(qtbot):
+    from qvmrc.settings_dialog import ControlPlaneDialog, SettingsDialog
+
     from qvmrc.controlplane.client import Cdrom
     from qvmrc.ui.connect_dialog import ConnectDialog
     from qvmrc.ui.help import AboutDialog, ShortcutsDialog
     from qvmrc.ui.key_menu import KeyComboDialog
     from qvmrc.ui.linktrust import build_link_dialog
     from qvmrc.ui.media import MountIsoDialog
-    from qvmrc.ui.settings_dialog import ControlPlaneDialog, SettingsDialog
 
     s = Settings(pinned_certificates={"a:443": "AB"})
     yield SettingsDialog(s)

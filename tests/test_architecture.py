@@ -62,11 +62,14 @@ RULES = [
     # The UI talks to a Session, never to a byte pipe.
     ("ui", ("qvmrc.transport",)),
     # The console model (targets, reconnect plan, failures) runs in the CLI and in plain tests.
-    ("console", QT),
+    ("console", (*QT, "qvmrc.ui")),
+    # Settings and trust decisions are read by the CLI and the console model as well.
+    ("settings", (*QT, "qvmrc.ui")),
+    ("trust.py", (*QT, "qvmrc.ui")),
     # The transport, the session and the control-plane client serve the headless CLI too.
     ("transport", QT),
     ("session.py", QT),
-    ("controlplane", QT),
+    ("controlplane", (*QT, "qvmrc.ui")),
 ]
 
 

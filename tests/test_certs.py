@@ -8,7 +8,7 @@ import pytest
 
 from qvmrc import certs
 from qvmrc.errors import InvalidTarget
-from qvmrc.ui.settings import Settings, settings_from_json
+from qvmrc.settings import Settings, settings_from_json
 
 FP = ":".join(["AB"] * 32)
 

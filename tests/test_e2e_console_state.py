@@ -29,8 +29,8 @@ from qvmrc.console import Phase  # noqa: E402
 from qvmrc.controlplane.client import ControlPlaneClient  # noqa: E402
 from qvmrc.controlplane.devserver import DevServer, DevVM  # noqa: E402
 from qvmrc.session import SessionState  # noqa: E402
+from qvmrc.settings import Settings  # noqa: E402
 from qvmrc.ui.console_tab import ConsoleTab, target_from_string  # noqa: E402
-from qvmrc.ui.settings import Settings  # noqa: E402
 from tests.support.console_fakes import FakeView  # noqa: E402
 from tests.support.uiloop import FakeClock, close_loop, make_loop, run, settle  # noqa: E402
 from tests.test_e2e_controlplane import link, qvmrc  # noqa: E402
@@ -234,7 +234,7 @@ async def test_cli_pin_trusts_exactly_that_certificate_and_says_what_did_not_mat
 
 async def test_the_cli_trusts_what_the_app_pinned(tmp_path):
     """One trust flow: a certificate trusted in the app (pinned in settings) works for the CLI."""
-    from qvmrc.ui.settings import SettingsStore
+    from qvmrc.settings import SettingsStore
 
     cert, key, fp = leaf_cert(tmp_path)
     async with DevServer(demo=True, tls_cert=str(cert), tls_key=str(key)) as srv:

@@ -190,8 +190,8 @@ def test_record_stops_cleanly_at_its_size_cap(tmp_path):
 def test_a_recording_in_the_app_stops_cleanly_at_its_size_cap(qtbot, loop, tmp_path):
     pytest.importorskip("PySide6")
     from qvmrc.session import SessionState
+    from qvmrc.settings import Settings
     from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget
-    from qvmrc.ui.settings import Settings
     from tests.support.console_fakes import FakeView
     from tests.support.uiloop import run
 

@@ -11,8 +11,8 @@ pytest.importorskip("PySide6")
 from PySide6.QtWidgets import QLabel, QPushButton  # noqa: E402
 
 from qvmrc import handlers  # noqa: E402
+from qvmrc.settings import SettingsStore  # noqa: E402
 from qvmrc.ui.main_window import MainWindow  # noqa: E402
-from qvmrc.ui.settings import SettingsStore  # noqa: E402
 from qvmrc.ui.startup import HANDLER_QUESTION, Startup  # noqa: E402
 from tests.support.uiloop import run, until  # noqa: E402
 

@@ -325,9 +325,9 @@ def test_a_file_open_event_link_opens_a_console_also_before_the_window_exists(qt
     from PySide6.QtCore import QUrl
     from PySide6.QtGui import QFileOpenEvent
 
+    from qvmrc.settings import Settings
     from qvmrc.ui.file_open import install
     from qvmrc.ui.main_window import MainWindow
-    from qvmrc.ui.settings import Settings
     from qvmrc.ui.startup import Startup
 
     links = install(qapp)
@@ -339,8 +339,8 @@ def test_a_file_open_event_link_opens_a_console_also_before_the_window_exists(qt
         assert qapp.sendEvent(qapp, not_ours) is False  # files are not taken
         assert len(links.pending) == 1
 
+        from qvmrc.settings import ControlPlane
         from qvmrc.ui.console_tab import ConsoleTab
-        from qvmrc.ui.settings import ControlPlane
         from tests.support.console_fakes import FakeView
 
         opened: list[Any] = []

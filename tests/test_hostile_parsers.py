@@ -166,8 +166,8 @@ def test_the_cli_reports_a_malformed_direct_url_in_one_line(tmp_path):
 
 
 def test_the_desktop_app_survives_a_malformed_link_at_start(qtbot, loop, tmp_path):
+    from qvmrc.settings import Settings
     from qvmrc.ui.main_window import MainWindow
-    from qvmrc.ui.settings import Settings
 
     win = MainWindow(Settings(), auto_refresh=False)
     qtbot.addWidget(win)
@@ -251,9 +251,9 @@ def test_a_servers_failure_reason_cannot_drive_the_terminal(tmp_path):
 def test_a_servers_text_is_plain_text_in_the_window(qtbot):
     from PySide6.QtCore import Qt
 
+    from qvmrc.settings import Settings
     from qvmrc.ui import dialogs
     from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget
-    from qvmrc.ui.settings import Settings
     from tests.support.console_fakes import FakeView
 
     evil = '<img src="file:///etc/passwd"><a href="https://evil.example">update here</a>'

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QDialog  # noqa: E402
 from qvmrc import keycombos  # noqa: E402
 from qvmrc.rfb import messages  # noqa: E402
 from qvmrc.rfb.events import CursorShape  # noqa: E402
+from qvmrc.settings import Settings, settings_from_json  # noqa: E402
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget  # noqa: E402
 from qvmrc.ui.key_menu import KeyComboDialog, SendKeyMenu, cursor_actions  # noqa: E402
 from qvmrc.ui.keyboard import KeyboardHandler, ScancodeSource  # noqa: E402
-from qvmrc.ui.settings import Settings, settings_from_json  # noqa: E402
 from tests.support.fake_session import FakeSession  # noqa: E402
 from tests.test_ui_pointer import make_view  # noqa: E402
 
@@ -267,7 +267,7 @@ def test_right_ctrl_with_another_key_is_no_release_and_left_ctrl_still_reaches_t
 
 
 def test_right_ctrl_is_offered_in_preferences_and_saved():
-    from qvmrc.ui.settings import RELEASE_HOTKEYS
+    from qvmrc.settings import RELEASE_HOTKEYS
 
     assert "Right Ctrl" in RELEASE_HOTKEYS
     s, reset = settings_from_json({"release_hotkey": "Right Ctrl"})

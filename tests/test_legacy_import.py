@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from qvmrc.legacy_import import import_legacy, legacy_config_path
-from qvmrc.ui.settings import ControlPlane, SavedVM, Settings, SettingsStore
+from qvmrc.settings import ControlPlane, SavedVM, Settings, SettingsStore
 from tests.support import xvfb
 
 ROOT = Path(__file__).resolve().parent.parent

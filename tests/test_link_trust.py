@@ -25,11 +25,11 @@ from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget  # noqa: E402
 
+from qvmrc.settings import ControlPlane, SecretStore, Settings, SettingsStore, token_key  # noqa: E402
 from qvmrc.ui.clipboard import ClipboardSync  # noqa: E402
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget  # noqa: E402
 from qvmrc.ui.linktrust import LinkDecision, build_link_dialog, confirm_link  # noqa: E402
 from qvmrc.ui.main_window import MainWindow  # noqa: E402
-from qvmrc.ui.settings import ControlPlane, SecretStore, Settings, SettingsStore, token_key  # noqa: E402
 from tests.support.console_fakes import FakeView  # noqa: E402
 from tests.support.uiloop import run, settle  # noqa: E402
 
@@ -356,7 +356,7 @@ def test_add_control_plane_refuses_bad_urls_in_one_line(tmp_path, url):
 
 
 def test_the_control_plane_dialog_keeps_passwords_out_of_the_saved_url(qtbot):
-    from qvmrc.ui.settings_dialog import ControlPlaneDialog
+    from qvmrc.settings_dialog import ControlPlaneDialog
 
     dlg = ControlPlaneDialog(lambda cp, token: None)
     qtbot.addWidget(dlg)

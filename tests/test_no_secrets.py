@@ -124,9 +124,9 @@ def test_app_sessions_with_every_kind_of_secret_leave_none_behind(qtbot, loop, t
     pytest.importorskip("PySide6")
     from qvmrc.redact import install, scrubber
     from qvmrc.session import SessionState
+    from qvmrc.settings import ControlPlane, SecretStore, Settings, SettingsStore, token_key
     from qvmrc.ui.debug_panel import QtLogHandler
     from qvmrc.ui.main_window import MainWindow
-    from qvmrc.ui.settings import ControlPlane, SecretStore, Settings, SettingsStore, token_key
     from tests.support.uiloop import run
 
     config = tmp_path / "config"

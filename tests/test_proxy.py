@@ -16,8 +16,8 @@ from tests.support.proxy import TestProxy
 pytest.importorskip("PySide6")
 pytest.importorskip("qasync")
 
+from qvmrc.settings import ControlPlane, SavedVM, Settings, SettingsStore  # noqa: E402
 from qvmrc.ui.main_window import MainWindow  # noqa: E402
-from qvmrc.ui.settings import ControlPlane, SavedVM, Settings, SettingsStore  # noqa: E402
 from tests.support.uiloop import run  # noqa: E402
 
 _VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "WS_PROXY", "WSS_PROXY", "SOCKS_PROXY")

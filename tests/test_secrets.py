@@ -25,8 +25,8 @@ pytest.importorskip("PySide6")
 import keyring  # noqa: E402
 from keyring.backend import KeyringBackend  # noqa: E402
 
-from qvmrc.ui import settings as settings_mod  # noqa: E402
-from qvmrc.ui.settings import ControlPlane, SavedVM, SecretStore, Settings, SettingsStore, token_key  # noqa: E402
+from qvmrc.settings import ControlPlane, SavedVM, SecretStore, Settings, SettingsStore, token_key  # noqa: E402
+from qvmrc.settings import secrets as settings_mod  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "tok-LEAKCHECK-5d1e9a"
@@ -118,7 +118,7 @@ def test_the_headless_keyring_here_is_recognised_as_unusable_in_a_fresh_process(
     """No Secret Service (no D-Bus session): keyring picks its fail backend; we see None, quickly."""
     env = {k: v for k, v in os.environ.items() if k not in ("DBUS_SESSION_BUS_ADDRESS",)}
     env.update(PYTHONPATH=str(ROOT), XDG_CONFIG_HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path))
-    code = "from qvmrc.ui.settings import _usable_keyring; print(_usable_keyring())"
+    code = "from qvmrc.settings.secrets import _usable_keyring; print(_usable_keyring())"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "None"

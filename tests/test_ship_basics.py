@@ -108,9 +108,9 @@ def test_help_menu_has_shortcuts_and_about_with_versions_folders_and_copy(qtbot,
     from PySide6.QtGui import QGuiApplication
 
     from qvmrc import __version__
+    from qvmrc.settings import Settings
     from qvmrc.ui.help import SHORTCUTS, AboutDialog, ShortcutsDialog
     from qvmrc.ui.main_window import MainWindow
-    from qvmrc.ui.settings import Settings
 
     monkeypatch.setenv("QVMRC_CONFIG_DIR", str(tmp_path))
     window = MainWindow(Settings(), None, None, auto_refresh=False)

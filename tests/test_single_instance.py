@@ -174,14 +174,14 @@ def test_malformed_requests_are_value_errors(line: bytes) -> None:
 def test_two_processes_saving_settings_never_leave_a_broken_file(tmp_path: Path) -> None:
     """Each writer saves 150 times while this process reads: every read is a whole file."""
     code = (
-        "import sys; from qvmrc.ui.settings import Settings, SettingsStore, ControlPlane, SavedVM\n"
+        "import sys; from qvmrc.settings import Settings, SettingsStore, ControlPlane, SavedVM\n"
         "store = SettingsStore(sys.argv[1]); n = int(sys.argv[2])\n"
         "for i in range(150):\n"
         "    s = Settings(); s.control_planes = [ControlPlane(url=f'https://cp{n}.example', "
         "vms=[SavedVM(f'vm{j}') for j in range(200)])]\n"
         "    store.save(s)\n"
     )
-    from qvmrc.ui.settings import SettingsStore
+    from qvmrc.settings import SettingsStore
 
     writers = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path), str(n)],
                                 env={**os.environ, "PYTHONPATH": str(ROOT)}) for n in (1, 2)]
@@ -203,9 +203,9 @@ def test_two_processes_saving_settings_never_leave_a_broken_file(tmp_path: Path)
 
 
 def test_a_handed_over_request_opens_a_tab_or_focuses_the_open_one(qtbot, loop, tmp_path: Path) -> None:
+    from qvmrc.settings import Settings
     from qvmrc.ui.console_tab import ConsoleTab
     from qvmrc.ui.main_window import MainWindow
-    from qvmrc.ui.settings import Settings
     from qvmrc.ui.single_instance import OpenRequest
     from qvmrc.ui.startup import Startup
     from tests.support.console_fakes import FakeView

@@ -7,7 +7,7 @@ import pytest
 from qvmrc.console.target import target_from_string
 from qvmrc.controlplane.deeplink import is_deep_link
 from qvmrc.errors import InvalidTarget
-from qvmrc.ui.settings import ControlPlane, Settings
+from qvmrc.settings import ControlPlane, Settings
 
 QUERY = "connect?url=https%3A%2F%2Fcp.example%3A8443&vmId=vm-7&vmName=Web"
 

@@ -21,9 +21,9 @@ from PySide6.QtTest import QTest  # noqa: E402
 
 from qvmrc.demo.server import DemoServer  # noqa: E402
 from qvmrc.session import SessionState  # noqa: E402
+from qvmrc.settings import Settings  # noqa: E402
 from qvmrc.ui.clipboard import MAX_CLIPBOARD, ClipboardSync  # noqa: E402
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget  # noqa: E402
-from qvmrc.ui.settings import Settings  # noqa: E402
 from tests.conftest import needs_qemu  # noqa: E402
 from tests.support.console_fakes import FakeView  # noqa: E402
 from tests.support.uiloop import run  # noqa: E402

@@ -14,12 +14,12 @@ pytest.importorskip("qasync")
 from qvmrc.controlplane.console import console_ws_url  # noqa: E402
 from qvmrc.controlplane.devserver import DevServer  # noqa: E402
 from qvmrc.errors import InvalidTarget  # noqa: E402
+from qvmrc.settings import RecentTarget, Settings, SettingsStore  # noqa: E402
 from qvmrc.transport.websocket import WebSocketTransport  # noqa: E402
 from qvmrc.ui.connect_dialog import ConnectDialog  # noqa: E402
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget  # noqa: E402
 from qvmrc.ui.main_window import MainWindow  # noqa: E402
 from qvmrc.ui.recents import ConnectRequest, normalise_fingerprint, request_resolver  # noqa: E402
-from qvmrc.ui.settings import RecentTarget, Settings, SettingsStore  # noqa: E402
 from tests.support import servers  # noqa: E402
 from tests.support.console_fakes import FakeView  # noqa: E402
 from tests.support.uiloop import run, settle, until  # noqa: E402

@@ -19,8 +19,8 @@ pytest.importorskip("qasync")
 from qvmrc.console import Phase  # noqa: E402
 from qvmrc.controlplane.client import VM  # noqa: E402
 from qvmrc.errors import ConnectionClosed, ConsoleUnavailable, UntrustedCertificate  # noqa: E402
+from qvmrc.settings import ControlPlane, Settings  # noqa: E402
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget  # noqa: E402
-from qvmrc.ui.settings import ControlPlane, Settings  # noqa: E402
 from tests.support.console_fakes import Endpoint, FakeView  # noqa: E402
 from tests.support.fake_session import FakeSession  # noqa: E402
 from tests.support.uiloop import FakeClock, close_loop, make_loop, run, settle, until  # noqa: E402
@@ -271,7 +271,7 @@ def test_connecting_and_authenticating_are_shown(qtbot, loop):
 
 
 def test_settings_offer_a_ca_file_and_forgetting_trusted_certificates(qtbot):
-    from qvmrc.ui.settings_dialog import SettingsDialog
+    from qvmrc.settings_dialog import SettingsDialog
 
     fp = ":".join(["CD"] * 32)
     dlg = SettingsDialog(Settings(pinned_certificates={"10.0.0.5:443": fp}))
@@ -289,8 +289,8 @@ def test_settings_offer_a_ca_file_and_forgetting_trusted_certificates(qtbot):
 
 def test_the_main_windows_vm_poller_feeds_the_console(qtbot, loop, tmp_path):
     """The sidebar's ListVMs poll is what tells an open console that its VM paused or stopped."""
+    from qvmrc.settings import SavedVM, SettingsStore
     from qvmrc.ui.main_window import MainWindow
-    from qvmrc.ui.settings import SavedVM, SettingsStore
     settings = Settings()
     settings.control_planes.append(ControlPlane(url="https://cp.example", name="Lab", id="cp1",
                                                 vms=[SavedVM("vm-1", "web01")]))

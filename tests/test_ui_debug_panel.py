@@ -11,9 +11,9 @@ pytest.importorskip("PySide6")
 
 from qvmrc import __version__  # noqa: E402
 from qvmrc.session import SessionStats  # noqa: E402
+from qvmrc.settings import ControlPlane, SavedVM, Settings  # noqa: E402
 from qvmrc.ui.debug_panel import STAT_LABELS, ConsoleStatsSource, DebugPanel, QtLogHandler  # noqa: E402
 from qvmrc.ui.logscrub import SecretScrubber  # noqa: E402
-from qvmrc.ui.settings import ControlPlane, SavedVM, Settings  # noqa: E402
 
 TOKEN = "tok-9f8e7d6c5b4a"
 PASSWORD = "vnc-pa55word"

@@ -10,11 +10,11 @@ pytest.importorskip("PySide6")
 pytest.importorskip("qasync")
 
 from PySide6.QtCore import Qt  # noqa: E402
+from qvmrc.settings_dialog import ControlPlaneDialog, SettingsDialog  # noqa: E402
 
 from qvmrc.controlplane.devserver import DevServer, DevVM  # noqa: E402
+from qvmrc.settings import ControlPlane, SecretStore, Settings, SettingsStore, token_key  # noqa: E402
 from qvmrc.ui.main_window import MainWindow  # noqa: E402
-from qvmrc.ui.settings import ControlPlane, SecretStore, Settings, SettingsStore, token_key  # noqa: E402
-from qvmrc.ui.settings_dialog import ControlPlaneDialog, SettingsDialog  # noqa: E402
 from tests.support.uiloop import run  # noqa: E402
 
 
@@ -146,7 +146,7 @@ def test_load_vms_lists_the_control_plane_and_the_ticked_ones_are_saved(qtbot, l
 
 
 def test_editing_keeps_earlier_choices_ticked(qtbot, loop, plane):
-    from qvmrc.ui.settings import SavedVM
+    from qvmrc.settings import SavedVM
 
     cp = ControlPlane(url=plane.base_url, name="Lab", vms=[SavedVM("vm-db", "db01")])
     dlg = ControlPlaneDialog(_client_factory, cp, "tok-SECRET")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget  # noqa
 from qvmrc.rfb import desktopsize  # noqa: E402
 from qvmrc.rfb.events import DesktopSizeResult  # noqa: E402
 from qvmrc.session import SessionState  # noqa: E402
+from qvmrc.settings import Settings, SettingsStore  # noqa: E402
 from qvmrc.ui import pointer as pt  # noqa: E402
 from qvmrc.ui import zoom  # noqa: E402
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget  # noqa: E402
@@ -27,7 +28,6 @@ from qvmrc.ui.console_view import ConsoleView  # noqa: E402
 from qvmrc.ui.keyboard import ScancodeSource  # noqa: E402
 from qvmrc.ui.main_window import MainWindow, fullscreen_target  # noqa: E402
 from qvmrc.ui.quality_menu import Quality, QualityMenu  # noqa: E402
-from qvmrc.ui.settings import Settings, SettingsStore  # noqa: E402
 from tests.conftest import needs_xvnc  # noqa: E402
 from tests.support import servers  # noqa: E402
 from tests.support.console_fakes import FakeView  # noqa: E402

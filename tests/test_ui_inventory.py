@@ -12,9 +12,9 @@ pytest.importorskip("qasync")
 
 from qvmrc.controlplane.client import VM, ControlPlaneClient  # noqa: E402
 from qvmrc.controlplane.devserver import DevServer, DevVM  # noqa: E402
+from qvmrc.settings import ControlPlane, SavedVM, Settings, SettingsStore  # noqa: E402
 from qvmrc.ui.inventory import merge_listing  # noqa: E402
 from qvmrc.ui.main_window import MainWindow  # noqa: E402
-from qvmrc.ui.settings import ControlPlane, SavedVM, Settings, SettingsStore  # noqa: E402
 from tests.support.uiloop import run  # noqa: E402
 from tests.test_ui_media import shot  # noqa: E402
 
@@ -93,7 +93,7 @@ def test_hidden_vms_survive_a_settings_round_trip_and_bad_values_reset(tmp_path)
 
 
 def test_unticking_a_vm_in_the_control_plane_dialog_keeps_it_out(qtbot):
-    from qvmrc.ui.settings_dialog import ControlPlaneDialog
+    from qvmrc.settings_dialog import ControlPlaneDialog
 
     cp = ControlPlane(url="https://cp", vms=[SavedVM("a", "a")], hidden_vms=["old", "b"])
     dlg = ControlPlaneDialog(lambda *_: None, cp)

@@ -18,10 +18,10 @@ pytest.importorskip("qasync")
 
 from qvmrc.controlplane.client import ControlPlaneClient  # noqa: E402
 from qvmrc.controlplane.devserver import DEFAULT_ISOS, DevServer, DevVM  # noqa: E402
+from qvmrc.settings import ControlPlane, SavedVM, Settings  # noqa: E402
 from qvmrc.ui.console_tab import ConsoleTab, target_for_vm  # noqa: E402
 from qvmrc.ui.media import MediaButton, check_iso_path  # noqa: E402
 from qvmrc.ui.power import PowerController  # noqa: E402
-from qvmrc.ui.settings import ControlPlane, SavedVM, Settings  # noqa: E402
 from tests.support.console_fakes import FakeView  # noqa: E402
 from tests.support.uiloop import run, until  # noqa: E402
 

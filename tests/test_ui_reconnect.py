@@ -21,8 +21,8 @@ from qvmrc.errors import (  # noqa: E402
     ConsoleUnavailable,
     TransportError,
 )
+from qvmrc.settings import ControlPlane, Settings  # noqa: E402
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget  # noqa: E402
-from qvmrc.ui.settings import ControlPlane, Settings  # noqa: E402
 from tests.support.console_fakes import Endpoint, FakeView  # noqa: E402
 from tests.support.fake_session import FakeSession  # noqa: E402
 from tests.support.uiloop import FakeClock, close_loop, make_loop, run, settle, until  # noqa: E402

@@ -6,7 +6,7 @@ import json
 import os
 import stat
 
-from qvmrc.ui.settings import (
+from qvmrc.settings import (
     ControlPlane,
     SavedVM,
     SecretStore,

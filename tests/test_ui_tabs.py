@@ -11,9 +11,9 @@ pytest.importorskip("PySide6")
 pytest.importorskip("qasync")
 
 from qvmrc.controlplane.client import VM  # noqa: E402
+from qvmrc.settings import ControlPlane, SavedVM, Settings, SettingsStore  # noqa: E402
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget  # noqa: E402
 from qvmrc.ui.main_window import MainWindow  # noqa: E402
-from qvmrc.ui.settings import ControlPlane, SavedVM, Settings, SettingsStore  # noqa: E402
 from tests.support.console_fakes import FakeView  # noqa: E402
 from tests.support.uiloop import run, settle  # noqa: E402
 
@@ -123,7 +123,7 @@ def test_sidebar_search_and_live_states(qtbot, loop, tmp_path):
 
 
 def test_a_certificate_trusted_from_a_console_is_saved_for_next_time(qtbot, tmp_path):
-    from qvmrc.ui.settings import ControlPlane, Settings, SettingsStore
+    from qvmrc.settings import ControlPlane, Settings, SettingsStore
 
     store = SettingsStore(tmp_path)
     w = MainWindow(Settings(), store, None, auto_refresh=False)

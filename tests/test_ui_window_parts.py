@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLineEdit, QMe
 
 from qvmrc.controlplane.client import VM  # noqa: E402
 from qvmrc.errors import ControlPlaneError  # noqa: E402
+from qvmrc.settings import ControlPlane, SavedVM, Settings, SettingsStore  # noqa: E402
 from qvmrc.ui.main_window import MainWindow  # noqa: E402
-from qvmrc.ui.settings import ControlPlane, SavedVM, Settings, SettingsStore  # noqa: E402
 from qvmrc.ui.sidebar import Sidebar  # noqa: E402
 from tests.support.uiloop import run  # noqa: E402
 

@@ -54,7 +54,7 @@ async def resolve(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
 
 
 def _saved_settings() -> Any:
-    from qvmrc.ui.settings import SettingsStore
+    from qvmrc.settings import SettingsStore
 
     return SettingsStore().load()
 

@@ -16,7 +16,7 @@ from qvmrc.errors import InvalidTarget, QVMRCError
 
 if TYPE_CHECKING:
     from qvmrc.console.target import ConsoleTarget
-    from qvmrc.ui.settings import Settings
+    from qvmrc.settings import Settings
 
 
 def insecure(args: argparse.Namespace) -> bool:

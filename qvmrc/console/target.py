@@ -21,7 +21,7 @@ from qvmrc.errors import QVMRCError
 from qvmrc.redact import redact_url, register_secret
 
 if TYPE_CHECKING:
-    from qvmrc.ui.settings import ControlPlane, SavedVM, Settings
+    from qvmrc.settings import ControlPlane, SavedVM, Settings
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +64,8 @@ def target_from_string(text: str, settings: Settings | None = None) -> ConsoleTa
     """A TARGET from the command line or a dialog; deep links are matched to saved control planes."""
     text = text.strip()
     if is_deep_link(text):
+        from qvmrc.settings import ControlPlane
         from qvmrc.trust import find_saved
-        from qvmrc.ui.settings import ControlPlane
 
         link = parse_deep_link(text)  # raises InvalidTarget with one line
         cp = find_saved(settings, link.base_url)

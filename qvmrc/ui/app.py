@@ -75,9 +75,9 @@ def run_app(target: str | None = None, demo: bool = False, *, token: str | None 
     if claimed is True:
         return 0  # the running QVMRC opens it
 
+    from qvmrc.settings import SecretStore, SettingsStore
     from qvmrc.ui.debug_panel import QtLogHandler
     from qvmrc.ui.main_window import MainWindow, apply_theme
-    from qvmrc.ui.settings import SecretStore, SettingsStore
 
     end = platform_start.AppEnd()
     existing = QApplication.instance()

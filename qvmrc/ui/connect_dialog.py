@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from qvmrc.errors import QVMRCError
+from qvmrc.settings import RecentTarget, Settings
 from qvmrc.ui.a11y import name_buttons
 from qvmrc.ui.recents import ConnectRequest, normalise_fingerprint
-from qvmrc.ui.settings import RecentTarget, Settings
 
 
 class ConnectDialog(QDialog):

@@ -49,6 +49,7 @@ from qvmrc.session import (
     SessionState,
     backoff_delays,
 )
+from qvmrc.settings import Settings, display_url
 from qvmrc.ui import dialogs
 from qvmrc.ui.clipboard import ClipboardSync
 from qvmrc.ui.console_actions import ConsoleActionsMixin
@@ -60,7 +61,6 @@ from qvmrc.ui.power import PowerController
 from qvmrc.ui.quality_menu import Quality
 from qvmrc.ui.remote_resize import RemoteResizer
 from qvmrc.ui.session_bridge import SessionBridge
-from qvmrc.ui.settings import Settings, display_url
 from qvmrc.ui.state_overlay import OverlaidConsole
 from qvmrc.ui.view_session import ConsoleSession
 from qvmrc.ui.zoom import SCALE_CHOICES, fit_window, scaled_size

@@ -19,13 +19,13 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QTabBar, QTabWidget, QWidget
 
 from qvmrc.errors import QVMRCError
+from qvmrc.settings import SavedVM, SecretStore, Settings, display_url, token_key
 from qvmrc.trust import find_saved
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget, target_for_vm, target_from_string
 from qvmrc.ui.control_plane_editor import ControlPlaneEditor, Notify
 from qvmrc.ui.logscrub import register_secret
 from qvmrc.ui.power import PowerController
 from qvmrc.ui.recents import ConnectRequest, remember, request_resolver
-from qvmrc.ui.settings import SavedVM, SecretStore, Settings, display_url, token_key
 
 log = logging.getLogger(__name__)
 

@@ -16,11 +16,11 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from qvmrc.settings import ControlPlane, SecretStore, Settings, token_key
 from qvmrc.trust import find_saved
 from qvmrc.ui import dialogs
 from qvmrc.ui.inventory import hide
 from qvmrc.ui.logscrub import register_secret
-from qvmrc.ui.settings import ControlPlane, SecretStore, Settings, token_key
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class ControlPlaneEditor(QObject):
 
     async def edit_dialog(self, cp_id: str | None) -> None:
         """The control plane dialog (a new one for None); saves on OK."""
-        from qvmrc.ui.settings_dialog import ControlPlaneDialog
+        from qvmrc.settings_dialog import ControlPlaneDialog
 
         cp = self.settings.find_control_plane(cp_id) if cp_id else None
         token = self.secrets.get(token_key(cp)) if (cp and self.secrets) else None

@@ -13,10 +13,10 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QActionGroup, QGuiApplication, QScreen
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
+from qvmrc.settings import Settings
 from qvmrc.ui.console_tab import ConsoleTab
 from qvmrc.ui.console_tabs import ConsoleTabs
 from qvmrc.ui.fullscreen_bar import FullscreenBar
-from qvmrc.ui.settings import Settings
 
 
 def fullscreen_target(name: str, screens: Sequence[QScreen]) -> QScreen | None:

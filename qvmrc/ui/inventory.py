@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from qvmrc.controlplane.client import VM
-from qvmrc.ui.settings import ControlPlane, SavedVM
+from qvmrc.settings import ControlPlane, SavedVM
 
 MAX_HIDDEN = 10_000
 

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 from qvmrc import keycombos
 from qvmrc.i18n import QT_TRANSLATE_NOOP
 from qvmrc.keylayouts import LAYOUTS
+from qvmrc.settings import MAX_CUSTOM_KEYS, Settings
 from qvmrc.ui.a11y import name_buttons
-from qvmrc.ui.settings import MAX_CUSTOM_KEYS, Settings
 
 log = logging.getLogger(__name__)
 

@@ -21,6 +21,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QTreeWidgetItem
 
+from qvmrc.settings import ControlPlane, SecretStore, Settings, SettingsStore
 from qvmrc.ui import dialogs
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget
 from qvmrc.ui.console_tabs import ConsoleTabs, TabFactory
@@ -29,7 +30,6 @@ from qvmrc.ui.debug_panel import ConsoleStatsSource, DebugPanel, QtLogHandler
 from qvmrc.ui.fullscreen import FullscreenController, fullscreen_target
 from qvmrc.ui.power import PowerController, make_client
 from qvmrc.ui.recents import ConnectRequest
-from qvmrc.ui.settings import ControlPlane, SecretStore, Settings, SettingsStore
 from qvmrc.ui.sidebar import Sidebar
 from qvmrc.ui.theme import apply_theme
 from qvmrc.ui.vm_poller import VmPoller
@@ -190,7 +190,7 @@ class MainWindow(QMainWindow):
         return dlg
 
     def open_settings(self) -> None:
-        from qvmrc.ui.settings_dialog import SettingsDialog
+        from qvmrc.settings_dialog import SettingsDialog
 
         dlg = SettingsDialog(self.settings, self)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

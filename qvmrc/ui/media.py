@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 
 from qvmrc.controlplane.client import VM, Cdrom
 from qvmrc.errors import ControlPlaneError, QVMRCError
+from qvmrc.settings import ControlPlane
 from qvmrc.ui.a11y import name_buttons
-from qvmrc.ui.settings import ControlPlane
 
 log = logging.getLogger(__name__)
 

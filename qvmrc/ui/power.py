@@ -19,9 +19,9 @@ from PySide6.QtWidgets import QWidget
 from qvmrc.controlplane.client import VM, ControlPlaneClient
 from qvmrc.errors import QVMRCError
 from qvmrc.i18n import QT_TRANSLATE_NOOP
+from qvmrc.settings import ControlPlane, SecretStore, Settings, token_key
 from qvmrc.ui import dialogs
 from qvmrc.ui.logscrub import register_secret
-from qvmrc.ui.settings import ControlPlane, SecretStore, Settings, token_key
 
 log = logging.getLogger(__name__)
 

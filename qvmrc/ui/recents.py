@@ -16,7 +16,7 @@ from typing import Any
 from qvmrc.certs import normalise_fingerprint  # the Connect dialog checks its field with it too
 from qvmrc.errors import InvalidTarget
 from qvmrc.redact import redact_url
-from qvmrc.ui.settings import MAX_RECENT_TARGETS, RecentTarget, Settings
+from qvmrc.settings import MAX_RECENT_TARGETS, RecentTarget, Settings
 
 
 @dataclass(repr=False)

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 
 from qvmrc.errors import ControlPlaneError, QVMRCError
 from qvmrc.rfb.encodings.numbers import PIXEL_ENCODINGS
+from qvmrc.settings import RELEASE_HOTKEYS, SCALE_MODES, ControlPlane, SavedVM, Settings
 from qvmrc.ui import dialogs
 from qvmrc.ui.a11y import name_buttons
-from qvmrc.ui.settings import RELEASE_HOTKEYS, SCALE_MODES, ControlPlane, SavedVM, Settings
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qvmrc.settings import Settings
 from qvmrc.ui.power import ACTIONS, available
-from qvmrc.ui.settings import Settings
 
 ROLE = Qt.ItemDataRole.UserRole
 GONE = "NOT FOUND"

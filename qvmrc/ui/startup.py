@@ -23,11 +23,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QTo
 
 from qvmrc.i18n import QT_TRANSLATE_NOOP
 from qvmrc.paths import config_dir
+from qvmrc.settings import SecretStore, Settings, SettingsStore
 from qvmrc.ui import dialogs
 from qvmrc.ui.a11y import name_buttons
 from qvmrc.ui.file_open import LinkOpenFilter
 from qvmrc.ui.file_open import install as install_link_filter
-from qvmrc.ui.settings import SecretStore, Settings, SettingsStore
 from qvmrc.ui.single_instance import Claim, InstanceServer, OpenRequest, bring_to_front, claim
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def describe_target(target: str) -> str:
     """For the log: a link's scheme and VM, or an address without credentials or query."""
     from urllib.parse import parse_qs, urlsplit
 
-    from qvmrc.ui.settings import display_url
+    from qvmrc.settings import display_url
 
     try:
         parts = urlsplit(target.strip())

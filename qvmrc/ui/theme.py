@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from qvmrc.ui.settings import Settings
+from qvmrc.settings import Settings
 
 
 def apply_theme(settings: Settings) -> None:

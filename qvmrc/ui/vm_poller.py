@@ -17,8 +17,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from qvmrc.controlplane.client import VM
 from qvmrc.errors import QVMRCError
+from qvmrc.settings import ControlPlane, Settings
 from qvmrc.ui.inventory import merge_listing
-from qvmrc.ui.settings import ControlPlane, Settings
 from qvmrc.ui.sidebar import GONE
 
 log = logging.getLogger(__name__)

@@ -13,10 +13,10 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
+from qvmrc.settings import Settings
 from qvmrc.ui import help as help_dialogs
 from qvmrc.ui.key_menu import cursor_actions
 from qvmrc.ui.recents import ConnectRequest
-from qvmrc.ui.settings import Settings
 
 if TYPE_CHECKING:
     from qvmrc.ui.main_window import MainWindow

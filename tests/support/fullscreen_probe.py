@@ -13,9 +13,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from qvmrc.settings import Settings, SettingsStore
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget
 from qvmrc.ui.main_window import MainWindow
-from qvmrc.ui.settings import Settings, SettingsStore
 
 
 async def _never(_t: object) -> None:  # the tab never connects: only the window matters
