@@ -16,6 +16,6 @@ if command -v npm >/dev/null 2>&1 && [[ ! -d bench/novnc/node_modules ]]; then
   npm --prefix bench/novnc ci --no-audit --no-fund --silent || echo "setup: npm install failed; noVNC harness tests will skip" >&2
 fi
 export QT_QPA_PLATFORM=offscreen
-$VENV/bin/ruff check qvmrc/rfb qvmrc/transport qvmrc/session.py qvmrc/errors.py qvmrc/console qvmrc/certs.py qvmrc/settings qvmrc/trust.py
-$VENV/bin/mypy qvmrc/rfb qvmrc/transport qvmrc/session.py qvmrc/errors.py qvmrc/console/__init__.py qvmrc/console/state.py qvmrc/console/failures.py qvmrc/console/driver.py qvmrc/certs.py qvmrc/settings qvmrc/trust.py
+$VENV/bin/ruff check qvmrc/rfb qvmrc/transport qvmrc/session.py qvmrc/errors.py qvmrc/console qvmrc/frontbuffer.py qvmrc/redact.py qvmrc/certs.py qvmrc/settings qvmrc/trust.py
+$VENV/bin/mypy qvmrc/rfb qvmrc/transport qvmrc/session.py qvmrc/errors.py qvmrc/console qvmrc/frontbuffer.py qvmrc/redact.py qvmrc/certs.py qvmrc/settings qvmrc/trust.py
 exec $VENV/bin/python -m pytest -q -p no:cacheprovider "$@"
