@@ -156,14 +156,13 @@ if __name__ == "__main__":  # pragma: no cover
 
 
 def _dialogs(qtbot):
-    from qvmrc.settings_dialog import ControlPlaneDialog, SettingsDialog
-
     from qvmrc.controlplane.client import Cdrom
     from qvmrc.ui.connect_dialog import ConnectDialog
     from qvmrc.ui.help import AboutDialog, ShortcutsDialog
     from qvmrc.ui.key_menu import KeyComboDialog
     from qvmrc.ui.linktrust import build_link_dialog
     from qvmrc.ui.media import MountIsoDialog
+    from qvmrc.ui.settings_dialog import ControlPlaneDialog, SettingsDialog
 
     s = Settings(pinned_certificates={"a:443": "AB"})
     yield SettingsDialog(s)

@@ -180,9 +180,8 @@ def german(qapp):
 
 
 def test_with_german_the_preferences_dialog_is_german(qtbot, german):
-    from qvmrc.settings_dialog import SettingsDialog
-
     from qvmrc.settings import Settings
+    from qvmrc.ui.settings_dialog import SettingsDialog
 
     s = Settings(pinned_certificates={"a:443": "AB", "b:443": "CD"})
     dlg = SettingsDialog(s)
@@ -233,9 +232,8 @@ def test_with_german_the_main_menus_are_german(qtbot, german, tmp_path):
 
 
 def test_switching_back_to_english_restores_the_source_text(qapp, qtbot):
-    from qvmrc.settings_dialog import SettingsDialog
-
     from qvmrc.settings import Settings
+    from qvmrc.ui.settings_dialog import SettingsDialog
 
     i18n.install(qapp, {"QVMRC_LANG": "de"})
     i18n.uninstall(qapp)

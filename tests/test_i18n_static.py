@@ -127,3 +127,19 @@ def test_the_check_catches_a_bare_label_and_accepts_a_translated_one(tmp_path):
     assert offenders(src) == ["sample.py:4 QLabel", "sample.py:6 setToolTip",
                               "sample.py:9 warning", "sample.py:10 addAction",
                               "sample.py:11 assignment"]
+
+
+def test_no_mixin_translates_with_self_tr():
+    """self.tr looks a text up under the runtime class (ConsoleTab), while lupdate files a
+    mixin's texts under the mixin's name, so they would never be translated."""
+    bad = []
+    for path in sorted(UI.glob("*.py")):
+        for cls in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(cls, ast.ClassDef) and cls.name.endswith("Mixin")):
+                continue
+            for node in ast.walk(cls):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                        and node.func.attr == "tr" and isinstance(node.func.value, ast.Name)
+                        and node.func.value.id == "self"):
+                    bad.append(f"{path.name}:{node.lineno} {cls.name}")
+    assert bad == [], f"use QCoreApplication.translate(<context>, ...) in mixins: {bad}"

@@ -356,7 +356,7 @@ def test_add_control_plane_refuses_bad_urls_in_one_line(tmp_path, url):
 
 
 def test_the_control_plane_dialog_keeps_passwords_out_of_the_saved_url(qtbot):
-    from qvmrc.settings_dialog import ControlPlaneDialog
+    from qvmrc.ui.settings_dialog import ControlPlaneDialog
 
     dlg = ControlPlaneDialog(lambda cp, token: None)
     qtbot.addWidget(dlg)

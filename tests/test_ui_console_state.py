@@ -271,7 +271,7 @@ def test_connecting_and_authenticating_are_shown(qtbot, loop):
 
 
 def test_settings_offer_a_ca_file_and_forgetting_trusted_certificates(qtbot):
-    from qvmrc.settings_dialog import SettingsDialog
+    from qvmrc.ui.settings_dialog import SettingsDialog
 
     fp = ":".join(["CD"] * 32)
     dlg = SettingsDialog(Settings(pinned_certificates={"10.0.0.5:443": fp}))

@@ -10,11 +10,11 @@ pytest.importorskip("PySide6")
 pytest.importorskip("qasync")
 
 from PySide6.QtCore import Qt  # noqa: E402
-from qvmrc.settings_dialog import ControlPlaneDialog, SettingsDialog  # noqa: E402
 
 from qvmrc.controlplane.devserver import DevServer, DevVM  # noqa: E402
 from qvmrc.settings import ControlPlane, SecretStore, Settings, SettingsStore, token_key  # noqa: E402
 from qvmrc.ui.main_window import MainWindow  # noqa: E402
+from qvmrc.ui.settings_dialog import ControlPlaneDialog, SettingsDialog  # noqa: E402
 from tests.support.uiloop import run  # noqa: E402
 
 

@@ -93,7 +93,7 @@ def test_hidden_vms_survive_a_settings_round_trip_and_bad_values_reset(tmp_path)
 
 
 def test_unticking_a_vm_in_the_control_plane_dialog_keeps_it_out(qtbot):
-    from qvmrc.settings_dialog import ControlPlaneDialog
+    from qvmrc.ui.settings_dialog import ControlPlaneDialog
 
     cp = ControlPlane(url="https://cp", vms=[SavedVM("a", "a")], hidden_vms=["old", "b"])
     dlg = ControlPlaneDialog(lambda *_: None, cp)

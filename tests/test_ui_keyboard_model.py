@@ -15,7 +15,6 @@ from PySide6.QtCore import QEvent, QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QAction, QKeySequence, QMouseEvent  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow, QVBoxLayout, QWidget  # noqa: E402
-from qvmrc.settings_dialog import SettingsDialog  # noqa: E402
 
 from qvmrc.settings import RELEASE_HOTKEYS, Settings, settings_from_json  # noqa: E402
 from qvmrc.ui import console_grab  # noqa: E402
@@ -24,6 +23,7 @@ from qvmrc.ui.console_area import ConsoleArea  # noqa: E402
 from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget  # noqa: E402
 from qvmrc.ui.console_view import ConsoleView  # noqa: E402
 from qvmrc.ui.keyboard import ScancodeSource, parse_hotkey  # noqa: E402
+from qvmrc.ui.settings_dialog import SettingsDialog  # noqa: E402
 from tests.support.fake_session import FakeSession  # noqa: E402
 
 K = Qt.Key

@@ -7,10 +7,9 @@ import pytest
 pytest.importorskip("PySide6")
 pytest.importorskip("qasync")
 
-from qvmrc.settings_dialog import SettingsDialog  # noqa: E402
-
 from qvmrc.errors import ServerCertificateError  # noqa: E402
 from qvmrc.settings import Settings, settings_from_json  # noqa: E402
+from qvmrc.ui.settings_dialog import SettingsDialog  # noqa: E402
 from tests.support.fake_session import FakeSession  # noqa: E402
 from tests.support.uiloop import FakeClock, close_loop, make_loop, run, until  # noqa: E402
 from tests.test_ui_reconnect import _tab  # noqa: E402

@@ -2,7 +2,8 @@
 
 The parts live apart: the view (console_view), the overlay (state_overlay),
 the toolbar and status bar (console_toolbar), what the buttons do
-(console_actions), and the session's listener (session_bridge), whose
+(console_actions), Start/Resume/Trust and the password prompt (console_trust),
+and the session's listener (session_bridge), whose
 signals reach view and tab alike.
 
 The tab is glue around qvmrc.console: the ConsoleModel decides what state the
@@ -19,7 +20,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Signal
@@ -50,10 +50,10 @@ from qvmrc.session import (
     backoff_delays,
 )
 from qvmrc.settings import Settings, display_url
-from qvmrc.ui import dialogs
 from qvmrc.ui.clipboard import ClipboardSync
 from qvmrc.ui.console_actions import ConsoleActionsMixin
 from qvmrc.ui.console_toolbar import ConsoleToolbarMixin
+from qvmrc.ui.console_trust import ConsoleTrustMixin
 from qvmrc.ui.console_view import ConsoleView
 from qvmrc.ui.keyboard import SEND_KEY_NAMES as SEND_KEYS  # noqa: F401 - re-exported
 from qvmrc.ui.logscrub import register_secret
@@ -78,7 +78,7 @@ Resolver = Callable[[ConsoleTarget], Awaitable[Any]]
 Sleep = Callable[[float], Awaitable[None]]
 
 
-class ConsoleTab(ConsoleToolbarMixin, ConsoleActionsMixin, QWidget):
+class ConsoleTab(ConsoleToolbarMixin, ConsoleActionsMixin, ConsoleTrustMixin, QWidget):
     """A console with its own connection loop. Call :meth:`start` once a loop runs; :meth:`close_console` to end."""
 
     titleChanged = Signal(str)
@@ -316,78 +316,6 @@ class ConsoleTab(ConsoleToolbarMixin, ConsoleActionsMixin, QWidget):
         if self._recording:
             self._set_recording(False)
             self._record_path = None
-
-    async def _perform(self, action: Action) -> bool:
-        """Start, Resume or Trust from the overlay; True when it happened."""
-        if action is Action.TRUST:
-            return await self._trust()
-        if self.power is None or self.target.cp is None or not self.target.vm_id:
-            return False
-        key = "start" if action is Action.START else "resume"
-        self.model.busy(self.tr("Starting the VM…") if key == "start" else self.tr("Resuming the VM…"))
-        vm = await self.power.perform(self.target.cp, self.target.vm_id, self.target.title, key)
-        if vm is None:
-            return False
-        self.vm_state = vm.state
-        return True
-
-    def _trust_url(self) -> str | None:
-        """Where the certificate to trust is: the control plane, or an ad-hoc wss:// server."""
-        if self.target.cp is not None and self.target.cp.url.lower().startswith("https://"):
-            return self.target.cp.url
-        if self.target.target.lower().startswith("wss://"):
-            return self.target.target
-        return None
-
-    async def _trust(self) -> bool:
-        """Self-signed appliances are the normal case: show the certificate's fingerprint,
-        and when the user accepts, pin it in the settings (its control plane, or its host:port)."""
-        url = self._trust_url()
-        if url is None:
-            return False
-        from qvmrc import certs
-        from qvmrc.controlplane.client import fetch_server_certificate
-
-        shown = self.model.state
-        self.model.busy(self.tr("Fetching the certificate…"))
-        try:
-            cert = await fetch_server_certificate(url)
-        except QVMRCError as err:
-            self.model.restore(replace(shown, reason=f"{shown.reason}\n{err}".strip()))
-            return False
-        where = display_url(url)
-        ok = await dialogs.confirm(
-            self, self.tr("Trust this certificate?"),
-            self.tr("{where} presents a certificate that no known authority signed (normal for an appliance).")
-            .format(where=where),
-            self.tr("Trust"), self.tr("Compare its SHA-256 fingerprint with the one the appliance shows:\n\n{sha256}")
-            .format(sha256=cert.sha256))
-        if not ok:
-            return False
-        cp = self.target.cp
-        if cp is not None and url == cp.url:
-            cp.pinned_pem = cert.pem
-            log.info("trusting the certificate of %s (SHA-256 %s)", cp.url, cert.sha256)
-            self.certificateTrusted.emit(cp)
-        else:
-            key = certs.host_key(url)
-            self.settings.pinned_certificates[key] = cert.sha256
-            log.info("trusting the certificate of %s (SHA-256 %s)", key, cert.sha256)
-            self.settingsChanged.emit()
-        return True
-
-    async def ask_password(self) -> str | None:
-        if self._password_prompt is not None:
-            pw = await self._password_prompt()
-        else:
-            self._show(self.tr("Authenticating…"), self.tr("The console asks for a VNC password."))
-            pw = await dialogs.ask_password(
-                self, self.tr("VNC password"),
-                self.tr("The console of {vm} asks for its VNC password:").format(vm=self.target.title))
-        if pw is not None:
-            register_secret(pw)
-            self._password = pw  # for reconnects of this tab only; never saved
-        return pw
 
     def retry_now(self) -> None:
         self.driver.press(Action.RETRY)

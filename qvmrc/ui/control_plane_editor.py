@@ -57,7 +57,7 @@ class ControlPlaneEditor(QObject):
 
     async def edit_dialog(self, cp_id: str | None) -> None:
         """The control plane dialog (a new one for None); saves on OK."""
-        from qvmrc.settings_dialog import ControlPlaneDialog
+        from qvmrc.ui.settings_dialog import ControlPlaneDialog
 
         cp = self.settings.find_control_plane(cp_id) if cp_id else None
         token = self.secrets.get(token_key(cp)) if (cp and self.secrets) else None

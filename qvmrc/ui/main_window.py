@@ -190,7 +190,7 @@ class MainWindow(QMainWindow):
         return dlg
 
     def open_settings(self) -> None:
-        from qvmrc.settings_dialog import SettingsDialog
+        from qvmrc.ui.settings_dialog import SettingsDialog
 
         dlg = SettingsDialog(self.settings, self)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
