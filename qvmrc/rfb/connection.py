@@ -154,22 +154,6 @@ class RFBClient(Handshake, UpdateReader, Clipboard):
         #: Bytes of server data processed, for statistics.
         self.bytes_received = 0
 
-        # The reader of each state, built once.
-        self._steps: dict[State, Callable[[], bool]] = {
-            State.VERSION: self._step_version,
-            State.SECURITY_TYPES: self._step_security_types,
-            State.SECURITY_TYPE_33: self._step_security_33,
-            State.VNC_CHALLENGE: self._step_challenge,
-            State.VENCRYPT_VERSION: self._step_vencrypt_version,
-            State.VENCRYPT_VERSION_ACK: self._step_vencrypt_version_ack,
-            State.VENCRYPT_SUBTYPES: self._step_vencrypt_subtypes,
-            State.VENCRYPT_SUBTYPE_ACK: self._step_vencrypt_subtype_ack,
-            State.PLAIN_CREDENTIALS: self._step_plain,
-            State.SECURITY_RESULT: self._step_security_result,
-            State.FAILURE_REASON: self._step_failure_reason,
-            State.SERVER_INIT: self._step_server_init,
-        }
-
     # ---------------------------------------------------------------- input side
 
     def receive_data(self, data: bytes | bytearray | memoryview) -> None:
@@ -254,8 +238,8 @@ class RFBClient(Handshake, UpdateReader, Clipboard):
             return self._step_update()
         if s is State.NORMAL:
             return self._step_message()
-        step = self._steps.get(s)  # (none while waiting for the caller, or closed)
-        return step() if step is not None else False
+        step = _HANDSHAKE_STEPS.get(s)  # (none while waiting for the caller, or closed)
+        return step(self) if step is not None else False
 
     def _drop_broken_zrle(self) -> None:
         pf = self.pixel_format
@@ -403,3 +387,21 @@ class RFBClient(Handshake, UpdateReader, Clipboard):
         self.name = name
         self._set_pixel_format(pf)
         self.state = State.NORMAL
+
+
+# The reader of each handshake state (a table of functions, not bound methods,
+# so a client holds no reference cycle and is freed as soon as it is dropped).
+_HANDSHAKE_STEPS: dict[State, Callable[[RFBClient], bool]] = {
+    State.VERSION: RFBClient._step_version,
+    State.SECURITY_TYPES: RFBClient._step_security_types,
+    State.SECURITY_TYPE_33: RFBClient._step_security_33,
+    State.VNC_CHALLENGE: RFBClient._step_challenge,
+    State.VENCRYPT_VERSION: RFBClient._step_vencrypt_version,
+    State.VENCRYPT_VERSION_ACK: RFBClient._step_vencrypt_version_ack,
+    State.VENCRYPT_SUBTYPES: RFBClient._step_vencrypt_subtypes,
+    State.VENCRYPT_SUBTYPE_ACK: RFBClient._step_vencrypt_subtype_ack,
+    State.PLAIN_CREDENTIALS: RFBClient._step_plain,
+    State.SECURITY_RESULT: RFBClient._step_security_result,
+    State.FAILURE_REASON: RFBClient._step_failure_reason,
+    State.SERVER_INIT: RFBClient._step_server_init,
+}

@@ -12,6 +12,7 @@ is flushed through the one queue in the decode context.
 from __future__ import annotations
 
 import struct
+import weakref
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -71,7 +72,8 @@ class UpdateReader:
         self.pixel_format = pf
         conv = PixelConverter(pf, self._colour_map)
         if self._ctx is None:
-            self._ctx = DecodeContext(self.fb, conv, self)  # type: ignore[arg-type]
+            # (A weak reference: no cycle keeps a dropped client's framebuffer alive.)
+            self._ctx = DecodeContext(self.fb, conv, weakref.proxy(self))
         else:
             self._ctx.conv = conv
             self._ctx.fb = self.fb
