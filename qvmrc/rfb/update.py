@@ -131,7 +131,6 @@ class UpdateReader:
         buf = self._buf
         ctx = self._ctx
         assert ctx is not None
-        queue = ctx.deferred
         while True:
             rect = self._rect
             if rect is None:
@@ -140,13 +139,13 @@ class UpdateReader:
                     return True
                 if buf.available() < 12:
                     return False
-                rect = self._rect = self._accept(*buf.take(_RECT))
+                rect = self._accept(*buf.take(_RECT))
                 self._rects_left -= 1
                 self._nrects += 1
-                owner = queue.owner
-                if owner is not None and (owner is not rect[4] or queue.area.overlaps(
-                        ctx.fb.pixels.shape, rect[0], rect[1], rect[2], rect[3])):
-                    queue.flush(ctx)
+                if ctx.deferred.owner is not None:
+                    self._enter(rect, ctx)
+                else:
+                    self._rect = rect
             x, y, w, h, decoder = rect
             nxt = None
             run = decoder.decode_run(

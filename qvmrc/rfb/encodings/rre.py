@@ -22,9 +22,10 @@ from qvmrc.rfb.encodings import numbers
 from qvmrc.rfb.encodings.base import MAX_RECT_PAYLOAD, DecodeContext, Decoder
 
 # Below this many subrectangles a slice fill per subrectangle wins; above it
-# the vectorised expansion wins unless the subrectangles are large (measured
-# with bench/micro_decoders.py: the expansion costs ~25 us plus ~8 ns a pixel,
-# a slice fill ~0.5 us whatever its size).
+# the vectorised expansion wins unless the subrectangles are large: the
+# expansion has a fixed cost of a few dozen numpy calls plus a little per
+# pixel, a slice fill one numpy call whatever its size
+# (bench/micro_decoders.py measures both).
 _LOOP_MAX = 24
 # Flush deferred subrectangles once this many are queued; a flush also
 # works through them this many at a time (~100 bytes of temporaries each).
