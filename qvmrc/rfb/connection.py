@@ -27,13 +27,7 @@ from qvmrc.rfb.buffer import ReadBuffer
 from qvmrc.rfb.clipboard import Clipboard
 from qvmrc.rfb.encodings import numbers
 from qvmrc.rfb.framebuffer import Framebuffer
-from qvmrc.rfb.handshake import (  # noqa: F401 - re-exported for callers of this module
-    SECURITY_NAMES,
-    SECURITY_NONE,
-    SECURITY_VENCRYPT,
-    SECURITY_VNC,
-    Handshake,
-)
+from qvmrc.rfb.handshake import Handshake
 from qvmrc.rfb.pixelformat import PixelFormat, colour_map_table
 from qvmrc.rfb.states import State
 from qvmrc.rfb.update import MAX_DAMAGE_PER_CALL, MAX_EVENTS_PER_CALL, UpdateReader
@@ -249,7 +243,6 @@ class RFBClient(Handshake, UpdateReader, Clipboard):
             log.warning("QEMU sends broken ZRLE for 15-bit colour: not offering ZRLE")
             self._encoding_names = tuple(n for n in self._encoding_names if n != "zrle")
             self._allow_offered()
-
 
     def encoding_list(self) -> list[int]:
         encs = [numbers.PIXEL_ENCODINGS[n] for n in self._encoding_names]

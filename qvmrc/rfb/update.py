@@ -65,7 +65,7 @@ class UpdateReader:
         self._rect: Rect | None = None  # accepted, its body not all decoded yet
         self._damage: list[tuple[int, int, int, int]] = []
         self._enc_counts: dict[str, int] = {}
-        self._nrects = 0
+        self._announced = 0  # the count the update announced
         self._update_start = 0
 
     def _set_pixel_format(self, pf: PixelFormat) -> None:
@@ -95,7 +95,7 @@ class UpdateReader:
         self._rects_left = nrects
         self._damage = []
         self._enc_counts = {}
-        self._nrects = 0
+        self._announced = nrects  # (headers read: this minus _rects_left)
         self._update_start = start
         self.state = State.UPDATE
 
@@ -106,11 +106,11 @@ class UpdateReader:
             raise ProtocolError(
                 f"server sent a rectangle in encoding {numbers.name_of(enc)}, which QVMRC did not ask for")
         if decoder.paints:
-            fb = self.fb.pixels
-            if x + w > fb.shape[1] or y + h > fb.shape[0]:
+            fb_h, fb_w = self.fb.pixels.shape
+            if x + w > fb_w or y + h > fb_h:
                 raise ProtocolError(
                     f"server sent a {numbers.name_of(enc)} rectangle {w}x{h}+{x}+{y} "
-                    f"outside the {fb.shape[1]}x{fb.shape[0]} screen")
+                    f"outside the {fb_w}x{fb_h} screen")
         return (x, y, w, h, decoder)
 
     def _parse_at(self, data: bytes, offset: int) -> Rect:
@@ -131,6 +131,7 @@ class UpdateReader:
         buf = self._buf
         ctx = self._ctx
         assert ctx is not None
+        queue = ctx.deferred
         while True:
             rect = self._rect
             if rect is None:
@@ -141,8 +142,7 @@ class UpdateReader:
                     return False
                 rect = self._accept(*buf.take(_RECT))
                 self._rects_left -= 1
-                self._nrects += 1
-                if ctx.deferred.owner is not None:
+                if queue.owner is not None:
                     self._enter(rect, ctx)
                 else:
                     self._rect = rect
@@ -155,7 +155,6 @@ class UpdateReader:
                 done, nxt = run
                 extra = len(done) - 1
                 self._rects_left -= extra
-                self._nrects += extra
                 self._damage.extend(done)
                 self._enc_counts[decoder.name] = self._enc_counts.get(decoder.name, 0) + extra
             elif not decoder.decode(buf, x, y, w, h, ctx):
@@ -172,7 +171,6 @@ class UpdateReader:
             self._enc_counts[name] = self._enc_counts.get(name, 0) + 1
             if nxt is not None:  # the header that ended a run: read, not yet decoded
                 self._rects_left -= 1
-                self._nrects += 1
                 self._enter(nxt, ctx)
             if ctx.events:
                 self._take_rect_events(ctx.events)
@@ -212,7 +210,7 @@ class UpdateReader:
             bounds = (x0, y0, x1 - x0, y1 - y0)
         nbytes = self.bytes_received - self._buf.available() - self._update_start
         self._events.append(ev.FramebufferUpdated(
-            damage=damage, bounds=bounds, rects=self._nrects,
+            damage=damage, bounds=bounds, rects=self._announced - self._rects_left,
             encodings=dict(self._enc_counts), nbytes=nbytes))
         if self.opaque and damage:
             px = self.fb.pixels
