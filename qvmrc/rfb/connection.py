@@ -271,7 +271,7 @@ class RFBClient(Handshake, UpdateReader, Clipboard):
             if avail < 4:
                 return False
             _, n = buf.take(_FBU)
-            self.begin_update(n, self.bytes_received - avail)
+            self._begin_update(n, self.bytes_received - avail)
             return self._step_update()
         if t == 1:
             return self._colour_map_entries()

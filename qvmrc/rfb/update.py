@@ -91,7 +91,7 @@ class UpdateReader:
             offered |= set(old)
         self._decoders = {enc: old.get(enc) or dec for enc, dec in make_decoders().items() if enc in offered}
 
-    def begin_update(self, nrects: int, start: int) -> None:
+    def _begin_update(self, nrects: int, start: int) -> None:
         self._rects_left = nrects
         self._damage = []
         self._enc_counts = {}
