@@ -115,7 +115,8 @@ class UpdateReader:
 
     def _parse_at(self, data: bytes, offset: int) -> Rect:
         """The header at ``offset`` in ``data`` (for decoders that walk into it)."""
-        return self._accept(*_RECT.unpack_from(data, offset))
+        x, y, w, h, enc = _RECT.unpack_from(data, offset)
+        return self._accept(x, y, w, h, enc)
 
     def _enter(self, rect: Rect, ctx: DecodeContext) -> None:
         """``rect`` is next: pending deferred work it could disturb is painted first

@@ -87,6 +87,7 @@ def walk(data: bytes, bpp: int, first: tuple[int, int, int, int], more: int,
     """
     fixed, per_sub = _STEPS[bpp]
     run = Run()
+    nxt: Rect | None = None
     tiles = run.tiles
     add = tiles.append
     n = len(data)
@@ -116,12 +117,12 @@ def walk(data: bytes, bpp: int, first: tuple[int, int, int, int], more: int,
                 run.rects.append((x, y, w, h))
                 run.starts.append(start)
                 run.ends.append(p)
-                run.next = None
                 if more <= 0 or p + 12 > n:
                     return run
-                nxt = run.next = parse(data, p)
+                nxt = parse(data, p)
                 x, y, w, h, dec = nxt
                 if dec is not decoder or w == 0 or h == 0:
+                    run.next = nxt
                     return run
                 more -= 1
                 p += 12
@@ -129,7 +130,10 @@ def walk(data: bytes, bpp: int, first: tuple[int, int, int, int], more: int,
         if p < n and data[p] > 31:
             raise ProtocolError(f"Hextile tile has unknown subencoding bits {data[p]:#04x}")
         del tiles[start:]  # raw tile or bytes missing: not for this pass
-        return run if run.rects else None
+        if not run.rects:
+            return None
+        run.next = nxt  # (its header was read)
+        return run
 
 
 def first_overlap(rects: list[tuple[int, int, int, int]]) -> int:
