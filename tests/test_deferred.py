@@ -62,3 +62,64 @@ def test_rectangles_marked_after_a_question_are_still_seen() -> None:
     assert not occ.overlaps(SHAPE, 0, 0, 10, 10)  # fills the mask
     occ.mark(0, 60, 10, 10)
     assert occ.overlaps(SHAPE, 5, 5, 1, 60)
+
+
+class _Batcher:
+    """A decoder stand-in that records when its deferred work is painted."""
+
+    def __init__(self, log: list[str], name: str) -> None:
+        self.log, self.name = log, name
+
+    def flush(self, ctx: object) -> None:
+        self.log.append(self.name)
+
+
+def test_the_queue_paints_its_owners_work_once_and_then_holds_nothing() -> None:
+    from qvmrc.rfb.encodings.deferred import DeferredPaints
+
+    log: list[str] = []
+    q = DeferredPaints()
+    a = _Batcher(log, "a")
+    q.claim(a, 0, 0, 10, 10)  # type: ignore[arg-type]
+    q.claim_all(a, [(10, 0, 10, 10)])  # type: ignore[arg-type]
+    assert q.owner is a and q.area.overlaps(SHAPE, 15, 5, 1, 1)
+    q.flush(None)  # type: ignore[arg-type]
+    q.flush(None)  # type: ignore[arg-type]
+    assert log == ["a"]
+    assert q.owner is None and not q.area.overlaps(SHAPE, 0, 0, 200, 100)
+
+
+def test_one_update_mixing_hextile_rre_and_tight_gradients_paints_in_wire_order() -> None:
+    """The three deferring decoders share one queue: each one's pending work is painted
+    before a rectangle of another lands on top of it."""
+    from tests.support.encode_basic import (
+        HEXTILE,
+        Wire,
+        decode,
+        desktop_image,
+        encode_hextile,
+        encode_rre,
+        expected_fb,
+        fbu,
+        rect,
+    )
+    from tests.support.encode_tight import GRADIENT, TightEncoder
+
+    wire = Wire("rgb888")
+    a = desktop_image(wire, 48, 32, seed=1)
+    b = desktop_image(wire, 48, 32, seed=2)
+    c = desktop_image(wire, 48, 32, seed=3)
+    d = desktop_image(wire, 48, 32, seed=4)
+    tight = TightEncoder(wire.pf)
+    stream = fbu([
+        rect(0, 0, 48, 32, HEXTILE, encode_hextile(a, wire)),
+        rect(16, 8, 48, 32, 2, encode_rre(b, wire)),  # (2: RRE)
+        rect(32, 16, 48, 32, 7, tight.basic(c, GRADIENT)),  # (7: Tight)
+        rect(8, 4, 48, 32, HEXTILE, encode_hextile(d, wire)),
+    ])
+    want = np.zeros((64, 96), np.uint32)
+    painted = (expected_fb("rgb888", a), expected_fb("rgb888", b), tight.expected(c), expected_fb("rgb888", d))
+    for im, (x, y) in zip(painted, ((0, 0), (16, 8), (32, 16), (8, 4)), strict=True):
+        want[y : y + 32, x : x + 48] = im
+    for chunks in (None, "bytes"):
+        assert np.array_equal(decode(stream, "rgb888", 96, 64, chunks), want), chunks

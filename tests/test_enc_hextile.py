@@ -354,7 +354,7 @@ def test_an_update_of_many_strips_decodes_exactly_in_bulk(pf: str, mode: str, mo
 
     def counting(self, *a, **k):  # type: ignore[no-untyped-def]
         done = bulk(self, *a, **k)
-        runs.append(len(done) if done else 0)
+        runs.append(len(done[0]) if done else 0)  # (rectangles decoded, the header that ended the run)
         return done
 
     monkeypatch.setattr(hextile.HextileDecoder, "decode_run", counting)
@@ -510,3 +510,37 @@ def test_overlapping_subrects_paint_in_order_across_pixel_chunks(chunk: int, mon
     stream = fbu([rect(0, 0, w, h, HEXTILE, bytes(body))])
     for chunks in (None, "random"):
         assert np.array_equal(decode(stream, "rgb888", w, h, chunks, seed=5), want), chunks
+
+
+def test_a_later_strip_outside_the_screen_is_refused_like_any_rectangle() -> None:
+    """A run reads the headers it walks into through the connection's one check."""
+    wire = Wire("rgb888")
+    img = desktop_image(wire, 64, 32, seed=6)
+    good = [rect(0, 0, 64, 16, HEXTILE, encode_hextile(img[:16], wire))] * 40
+    outside = rect(60, 16, 16, 16, HEXTILE, encode_hextile(img[16:, :16], wire))
+    with pytest.raises(ProtocolError, match=re.escape("hextile rectangle 16x16+60+16 outside the 64x32 screen")):
+        decode(fbu([*good, outside]), "rgb888", 64, 32)
+
+
+def test_the_rectangle_that_ends_a_run_is_decoded_and_counted_once() -> None:
+    from qvmrc.rfb import events as ev
+    from qvmrc.rfb.encodings import numbers
+
+    wire = Wire("rgb888")
+    img = desktop_image(wire, 200, 100, seed=43)
+    strips, boxes = _strips(img, wire)
+    raw = photo_image(wire, 8, 4, seed=44)  # painted over the first strip, after its subrectangles
+    img = img.copy()
+    img[:4, :8] = raw
+    name = b"after the run"
+    rects = [*strips, rect(0, 0, 8, 4, numbers.RAW, wire.pixels(raw)),
+             rect(0, 0, 0, 0, numbers.DESKTOP_NAME, len(name).to_bytes(4, "big") + name)]
+    c = client("rgb888", 200, 100)
+    c.receive_data(fbu(rects))
+    events = c.next_events()
+    (update,) = [e for e in events if isinstance(e, ev.FramebufferUpdated)]
+    assert update.rects == len(rects)
+    assert update.encodings == {"hextile": len(strips), "raw": 1, "DesktopName": 1}
+    assert update.damage == (*boxes, (0, 0, 8, 4))
+    assert c.name == "after the run"
+    assert np.array_equal(c.fb.pixels, expected_fb("rgb888", img))

@@ -9,6 +9,8 @@ from qvmrc.errors import ProtocolError
 # A server is untrusted: these bound what it can make us allocate.
 MAX_DIMENSION = 16384
 MAX_PIXELS = 7680 * 4800  # 8K UHD and then some: ~147 MB of framebuffer
+#: The padding byte set in painted pixels for views whose surface honours alpha.
+ALPHA = np.uint32(0xFF000000)
 
 
 def check_size(width: int, height: int) -> None:

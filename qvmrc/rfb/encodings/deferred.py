@@ -1,18 +1,22 @@
-"""Deferring subrectangle painting across the rectangles of one update.
+"""Deferring paint work across the rectangles of one update.
 
-Xvnc sends desktop changes as dozens of small strips per FramebufferUpdate.
-Painting each strip's subrectangles costs a dozen numpy calls whatever its
-size, which on desktop traffic outweighs the pixels themselves; painting all
-of an update's subrectangles in one vectorised pass does not. Deferral is
-only correct while later paints don't overlap pending ones, so pending
-rectangles are remembered and the work is flushed before an overlapping
-rectangle paints (and by the connection before any other encoding paints and
-at the update's end).
+Painting a small rectangle's subrectangles costs a dozen numpy calls whatever
+their size; painting all of an update's subrectangles in one vectorised pass
+does not. Deferral is only correct while nothing paints over pending work, so
+the update has one queue (:class:`DeferredPaints`): the decoder holding work
+(Hextile, RRE, Tight gradients) claims the area it will paint, and the
+connection flushes the queue before a rectangle that overlaps that area,
+before any other decoder's rectangle, and at the update's end.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from qvmrc.rfb.encodings.base import DecodeContext, Decoder
 
 # Up to this many pending rectangles are checked one by one; beyond, a mask.
 _LIST_MAX = 32
@@ -27,8 +31,7 @@ class Occupancy:
     Otherwise the pending rectangles are compared one by one, or, when there
     are many, through a framebuffer-sized mask. The mask is filled only when
     such a question is asked: a Hextile run marks a hundred rectangles per
-    update that are almost never asked about, and painting them into the
-    mask (and clearing it again) cost ~8% of decoding desktop Hextile.
+    update that are almost never asked about.
     """
 
     __slots__ = ("_mask", "_in_mask", "_rects", "_bottom")
@@ -85,3 +88,36 @@ class Occupancy:
             self._in_mask = 0
         self._rects = []
         self._bottom = 0
+
+
+class DeferredPaints:
+    """The update's one deferred-paint queue.
+
+    ``owner`` is the decoder whose deferred work is pending (one at a time:
+    a rectangle of another decoder flushes it first); ``area`` is what that
+    work may paint. The owner keeps the work itself in whatever form it
+    batches best and paints it in its ``flush``.
+    """
+
+    __slots__ = ("owner", "area")
+
+    def __init__(self) -> None:
+        self.owner: Decoder | None = None
+        self.area = Occupancy()
+
+    def claim(self, decoder: Decoder, x: int, y: int, w: int, h: int) -> None:
+        """``decoder`` holds (or may add) deferred work painting into this rectangle."""
+        self.owner = decoder
+        self.area.mark(x, y, w, h)
+
+    def claim_all(self, decoder: Decoder, rects: list[tuple[int, int, int, int]]) -> None:
+        self.owner = decoder
+        self.area.mark_all(rects)
+
+    def flush(self, ctx: DecodeContext) -> None:
+        """Paint the pending work now."""
+        owner = self.owner
+        if owner is not None:
+            self.owner = None
+            self.area.clear()
+            owner.flush(ctx)

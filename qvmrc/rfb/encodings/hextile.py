@@ -7,15 +7,15 @@ length prefix, so the decoder keeps its progress (next tile, background,
 foreground) on ``self`` and parses a tile only once all its bytes are there:
 feeding one byte at a time costs O(1) per byte, not O(rectangle).
 
-Speed: the per-tile Python loop only reads headers. Painting is batched per
-call: tile backgrounds as one repeated row per tile row, raw tiles one slice
-each. Subrectangles are deferred across rectangles: Xvnc sends desktop changes
-as dozens of small strips per update, and the ~20 numpy calls of one
-vectorised subrectangle pass cost more than the pixels they paint, so the
-pass runs once per update (``flush``; see :mod:`.deferred`), or earlier when
-a new rectangle overlaps pending work, another encoding is about to paint, or
-much is queued. The pass itself works from tables indexed by the
-subrectangles' geometry bytes (:mod:`.tilecodes`).
+The per-tile Python loop only reads headers; painting is batched: tile
+backgrounds as one repeated row per tile row, raw tiles one slice each.
+Subrectangles go through the update's deferred-paint queue
+(:mod:`.deferred`): desktop servers send dozens of small strips per update,
+and one vectorised subrectangle pass costs ~20 numpy calls whatever it
+paints, so it runs once per update (or when the queue is flushed earlier).
+The pass works from tables indexed by the subrectangles' geometry bytes
+(:mod:`.tilecodes`). Many complete strips at once go through
+:mod:`.hextile_run` instead of the tile loop.
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ from numpy.lib.stride_tricks import as_strided
 from qvmrc.errors import ProtocolError
 from qvmrc.rfb.buffer import ReadBuffer
 from qvmrc.rfb.encodings import hextile_run, numbers
-from qvmrc.rfb.encodings.base import DecodeContext, Decoder
-from qvmrc.rfb.encodings.deferred import Occupancy
+from qvmrc.rfb.encodings.base import DecodeContext, Decoder, Rect, RectParser
 from qvmrc.rfb.encodings.tilecodes import TilePainter
 from qvmrc.rfb.pixelformat import PixelConverter
 
@@ -67,15 +66,13 @@ class HextileDecoder(Decoder):
         self._cache: dict[bytes, int] = {}
         # Deferred subrectangles: tile data chunks, their flattened tile
         # records (offset into the joined chunks, count, stride, colour, tile
-        # number, rectangle slot), the pending rectangles' geometry by slot,
-        # and which framebuffer pixels pending rectangles cover.
+        # number, rectangle slot) and the pending rectangles' geometry by slot.
         self._pend_data: list[bytes] = []
         self._pend_subs: list[int] = []
         self._pend_arrays: list[np.ndarray] = []  # the same records, from bulk runs
         self._pend_rects: list[tuple[int, int, int, int]] = []
         self._pend_base = 0
         self._slot = 0
-        self._occupied = Occupancy()
         self._tile_bytes = 64.0
         self._tiles = TilePainter()
 
@@ -91,7 +88,6 @@ class HextileDecoder(Decoder):
         self._pend_arrays = []
         self._pend_rects = []
         self._pend_base = 0
-        self._occupied.clear()
 
     def flush(self, ctx: DecodeContext) -> None:
         if self._pend_subs or self._pend_arrays:
@@ -107,13 +103,16 @@ class HextileDecoder(Decoder):
             self._drop_pending()
 
     def _claim(self, x: int, y: int, w: int, h: int, ctx: DecodeContext) -> None:
-        """Note a new rectangle's area; flush first if pending work lies under it."""
-        shape = ctx.fb.pixels.shape
-        if (self._pend_subs or self._pend_arrays) and self._occupied.overlaps(shape, x, y, w, h):
-            self.flush(ctx)
-        self._occupied.mark(x, y, w, h)
+        """A new rectangle: its subrectangles may be deferred (the connection
+        has already flushed pending work lying under it)."""
+        ctx.deferred.claim(self, x, y, w, h)
         self._slot = len(self._pend_rects)
         self._pend_rects.append((x, y, w, h))
+
+    def _flush_early(self, x: int, y: int, w: int, h: int, ctx: DecodeContext) -> None:
+        """Much is queued: paint it; the rectangle in progress goes on, pending again in slot 0."""
+        ctx.deferred.flush(ctx)
+        self._claim(x, y, w, h, ctx)
 
     def _use(self, conv: PixelConverter) -> PixelConverter:
         """The session's converter; the colour cache belongs to one pixel format."""
@@ -133,7 +132,8 @@ class HextileDecoder(Decoder):
         return v
 
     def decode_run(self, buf: ReadBuffer, x: int, y: int, w: int, h: int, more: int,
-                   ctx: DecodeContext) -> list[tuple[int, int, int, int]] | None:
+                   ctx: DecodeContext, parse: RectParser,
+                   ) -> tuple[list[tuple[int, int, int, int]], Rect | None] | None:
         """Many complete rectangles at once (:mod:`.hextile_run`); None leaves it to decode()."""
         if self._progress is not None or w == 0 or h == 0 or w * h > _RUN_MAX_AREA:
             return None  # (a big rectangle's per-rectangle cost is nothing next to its pixels)
@@ -151,21 +151,21 @@ class HextileDecoder(Decoder):
         d = np.frombuffer(window, dtype=np.uint8)
         px = ctx.fb.pixels
         shape = px.shape
-        run = hextile_run.walk(window, conv.bpp, (x, y, w, h), more, shape[1], shape[0])
+        run = hextile_run.walk(window, conv.bpp, (x, y, w, h), more, parse, self)
         if run is None:
             return None
         # Later rectangles overlapping earlier ones (or queued work) wait for the next pass.
         keep = hextile_run.first_overlap(run.rects) if len(run.rects) > 1 else 1
-        occupied = self._occupied
+        queue = ctx.deferred
         if self._pend_subs or self._pend_arrays:  # earlier rectangles' deferred work
             for i in range(1, keep):
-                if occupied.overlaps(shape, *run.rects[i]):
+                if queue.area.overlaps(shape, *run.rects[i]):
                     keep = i
                     break
         if keep < len(run.rects):
-            run.cut(keep)
+            run.cut(keep, self)
         first_slot = self._slot
-        occupied.mark_all(run.rects[1:])
+        queue.claim_all(self, run.rects[1:])
         self._pend_rects += run.rects[1:]
         tiles = hextile_run.analyse(d, run, conv)
         hextile_run.paint_backgrounds(px, run, tiles.bg)
@@ -176,13 +176,11 @@ class HextileDecoder(Decoder):
             self._pend_arrays.append(subs)
             self._pend_data.append(window)
             self._pend_base += len(window)
-            ctx.pending = self
         buf.skip(run.end)
         self._progress = None
         if self._pend_base >= _PENDING_MAX:
-            ctx.pending = None
-            self.flush(ctx)
-        return run.rects
+            queue.flush(ctx)
+        return run.rects, run.next
 
     def decode(self, buf: ReadBuffer, x: int, y: int, w: int, h: int, ctx: DecodeContext) -> bool:
         if w == 0 or h == 0:
@@ -415,13 +413,8 @@ class HextileDecoder(Decoder):
         if any_subs:
             self._pend_data.append(data)
             self._pend_base += len(data)
-            ctx.pending = self
             if self._pend_base >= _PENDING_MAX:
-                ctx.pending = None
-                self.flush(ctx)
-                # This rectangle may go on: it is pending again, in slot 0.
-                self._slot = 0
-                self._pend_rects.append((rx, ry, w, h))
+                self._flush_early(rx, ry, w, h, ctx)
 
     def _paint_subrects(
         self, data: bytes, info: np.ndarray, rects: list[tuple[int, int, int, int]], ctx: DecodeContext,

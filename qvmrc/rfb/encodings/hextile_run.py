@@ -1,37 +1,33 @@
 """Hextile, many rectangles at once: the tile walk in Python, everything else in numpy.
 
-Desktop traffic (Xvnc) is dozens of small Hextile strips per update, ~25 tiles
+Desktop servers send dozens of small Hextile strips per update, ~25 tiles
 each, half of them empty and most of the rest "inherited colours plus a few
-subrectangles". Parsing and painting tile by tile in Python costs ~0.4 us a
-tile; this module instead
+subrectangles". Parsing and painting them tile by tile costs a dozen Python
+operations a tile; this module instead
 
 1. walks the tiles of as many complete rectangles as are buffered, finding
    where each tile starts from two table lookups by its header byte (bytes
-   up to its subrectangles, bytes per subrectangle): ~0.14 us a tile, headers
-   of later rectangles read on the way. (Working out every byte's "next tile"
-   in numpy first and walking that was 25% slower: the bytes outnumber the
-   tiles 15 to 1.)
+   up to its subrectangles, bytes per subrectangle). Hextile has no length
+   prefix, so only the walk knows where the next rectangle header is; the
+   connection's parser reads it (and checks it like any other).
 2. works out every tile's background, foreground and subrectangles with
-   whole-array numpy, paints backgrounds per rectangle and queues the
-   subrectangles for the decoder's deferred pass.
+   whole-array numpy, paints backgrounds per rectangle and leaves the
+   subrectangles to the decoder's deferred pass.
 
-Anything unusual — a raw tile, a rectangle whose bytes are not all here,
-another encoding, overlap with queued work — ends the run; the per-tile
+Anything unusual (a raw tile, a rectangle whose bytes are not all here,
+another encoding, overlap with queued work) ends the run; the per-tile
 decoder in :mod:`.hextile` handles it.
 """
 
 from __future__ import annotations
 
-import struct
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from qvmrc.errors import ProtocolError
-from qvmrc.rfb.encodings import numbers
+from qvmrc.rfb.encodings.base import Decoder, Rect, RectParser
 from qvmrc.rfb.pixelformat import PixelConverter
-
-_HEADER = struct.Struct(">HHHHi")
 
 
 def _steps(bpp: int) -> tuple[list[int], list[int]]:
@@ -58,20 +54,24 @@ _STEPS = {bpp: _steps(bpp) for bpp in (1, 2, 4)}
 
 @dataclass
 class Run:
-    """What one call walked: rectangles (x, y, w, h), their first tile, tile offsets."""
+    """What one call walked: rectangles (x, y, w, h), their first tile, tile offsets,
+    and the parsed header that ended the walk (``next``), if any."""
 
     rects: list[tuple[int, int, int, int]] = field(default_factory=list)
     starts: list[int] = field(default_factory=list)
     ends: list[int] = field(default_factory=list)  # byte offset after each rectangle
     tiles: list[int] = field(default_factory=list)
+    next: Rect | None = None
 
     @property
     def end(self) -> int:
-        """Bytes consumed, headers of later rectangles included."""
-        return self.ends[-1]
+        """Bytes consumed, headers of later rectangles included (``next``'s too)."""
+        return self.ends[-1] + (12 if self.next is not None else 0)
 
-    def cut(self, k: int) -> None:
-        """Keep only the first ``k`` rectangles."""
+    def cut(self, k: int, decoder: Decoder) -> None:
+        """Keep only the first ``k`` rectangles; the next one's header was parsed."""
+        x, y, w, h = self.rects[k]
+        self.next = (x, y, w, h, decoder)
         del self.rects[k:], self.ends[k:]
         if k < len(self.starts):
             del self.tiles[self.starts[k]:]
@@ -79,13 +79,15 @@ class Run:
 
 
 def walk(data: bytes, bpp: int, first: tuple[int, int, int, int], more: int,
-         fb_w: int, fb_h: int) -> Run | None:
-    """Walk the tiles of ``first`` and then of up to ``more`` following Hextile rectangles.
+         parse: RectParser, decoder: Decoder) -> Run | None:
+    """Walk the tiles of ``first`` and then of up to ``more`` following rectangles
+    of ``decoder`` (their headers read by ``parse``).
 
     None: ``first`` itself cannot be walked here (raw tile, bytes missing).
     """
     fixed, per_sub = _STEPS[bpp]
     run = Run()
+    nxt: Rect | None = None
     tiles = run.tiles
     add = tiles.append
     n = len(data)
@@ -117,8 +119,10 @@ def walk(data: bytes, bpp: int, first: tuple[int, int, int, int], more: int,
                 run.ends.append(p)
                 if more <= 0 or p + 12 > n:
                     return run
-                x, y, w, h, enc = _HEADER.unpack_from(data, p)
-                if enc != numbers.HEXTILE or x + w > fb_w or y + h > fb_h or w == 0 or h == 0:
+                nxt = parse(data, p)
+                x, y, w, h, dec = nxt
+                if dec is not decoder or w == 0 or h == 0:
+                    run.next = nxt
                     return run
                 more -= 1
                 p += 12
@@ -126,7 +130,10 @@ def walk(data: bytes, bpp: int, first: tuple[int, int, int, int], more: int,
         if p < n and data[p] > 31:
             raise ProtocolError(f"Hextile tile has unknown subencoding bits {data[p]:#04x}")
         del tiles[start:]  # raw tile or bytes missing: not for this pass
-        return run if run.rects else None
+        if not run.rects:
+            return None
+        run.next = nxt  # (its header was read)
+        return run
 
 
 def first_overlap(rects: list[tuple[int, int, int, int]]) -> int:

@@ -1,4 +1,4 @@
-"""Which decoder object handles which encoding number."""
+"""Which decoder object handles which encoding number, pixels and pseudo alike."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from qvmrc.rfb.encodings.base import Decoder
 from qvmrc.rfb.encodings.copyrect import CopyRectDecoder
 from qvmrc.rfb.encodings.cursor import CursorDecoder
 from qvmrc.rfb.encodings.hextile import HextileDecoder
+from qvmrc.rfb.encodings.pseudo import PSEUDO_DECODERS
 from qvmrc.rfb.encodings.raw import RawDecoder
 from qvmrc.rfb.encodings.rre import RREDecoder
 from qvmrc.rfb.encodings.tight import TightDecoder
@@ -15,7 +16,7 @@ from qvmrc.rfb.encodings.zrle import ZRLEDecoder
 
 DECODER_CLASSES: tuple[type[Decoder], ...] = (
     RawDecoder, CopyRectDecoder, RREDecoder, HextileDecoder, ZlibDecoder, ZRLEDecoder,
-    TightDecoder, TightPNGDecoder, CursorDecoder,
+    TightDecoder, TightPNGDecoder, CursorDecoder, *PSEUDO_DECODERS,
 )
 
 

@@ -20,12 +20,12 @@ from qvmrc.errors import ProtocolError
 from qvmrc.rfb.buffer import ReadBuffer
 from qvmrc.rfb.encodings import numbers
 from qvmrc.rfb.encodings.base import MAX_RECT_PAYLOAD, DecodeContext, Decoder
-from qvmrc.rfb.encodings.deferred import Occupancy
 
 # Below this many subrectangles a slice fill per subrectangle wins; above it
-# the vectorised expansion wins unless the subrectangles are large (measured
-# with bench/micro_decoders.py: the expansion costs ~25 us plus ~8 ns a pixel,
-# a slice fill ~0.5 us whatever its size).
+# the vectorised expansion wins unless the subrectangles are large: the
+# expansion has a fixed cost of a few dozen numpy calls plus a little per
+# pixel, a slice fill one numpy call whatever its size
+# (bench/micro_decoders.py measures both).
 _LOOP_MAX = 24
 # Flush deferred subrectangles once this many are queued; a flush also
 # works through them this many at a time (~100 bytes of temporaries each).
@@ -100,13 +100,12 @@ def _paint_small(
 
 class RREDecoder(Decoder):
     """Backgrounds paint at once; subrectangles wait for one pass per update
-    (see :mod:`qvmrc.rfb.encodings.deferred`)."""
+    (the update's deferred-paint queue, :mod:`qvmrc.rfb.encodings.deferred`)."""
 
     encoding = numbers.RRE
     name = "rre"
 
     def __init__(self) -> None:
-        self._occupied = Occupancy()
         # Pending rectangles: (subrectangle table bytes, count, x, y, w, h).
         self._pending: list[tuple[bytes | memoryview, int, int, int, int, int]] = []
         self._pending_subrects = 0
@@ -114,7 +113,6 @@ class RREDecoder(Decoder):
     def reset(self) -> None:
         self._pending = []
         self._pending_subrects = 0
-        self._occupied.clear()
 
     def decode(self, buf: ReadBuffer, x: int, y: int, w: int, h: int, ctx: DecodeContext) -> bool:
         conv = ctx.conv
@@ -132,19 +130,15 @@ class RREDecoder(Decoder):
             return False
         buf.skip(4)
         data = buf.read(size - 4)
-        px = ctx.fb.pixels
-        if self._pending and self._occupied.overlaps(px.shape, x, y, w, h):
-            self.flush(ctx)
-        px[y : y + h, x : x + w] = conv.pixels(data[:bpp])[0]
+        # (The connection flushed deferred work this rectangle overlaps.)
+        ctx.fb.pixels[y : y + h, x : x + w] = conv.pixels(data[:bpp])[0]
         if n == 0:
             return True
         self._pending.append((memoryview(data)[bpp:], n, x, y, w, h))  # (no copy of a large table)
         self._pending_subrects += n
-        self._occupied.mark(x, y, w, h)
-        ctx.pending = self
+        ctx.deferred.claim(self, x, y, w, h)
         if self._pending_subrects >= _PENDING_MAX:
-            ctx.pending = None
-            self.flush(ctx)
+            ctx.deferred.flush(ctx)
         return True
 
     def flush(self, ctx: DecodeContext) -> None:

@@ -32,7 +32,6 @@ from qvmrc.errors import ProtocolError
 from qvmrc.rfb.buffer import ReadBuffer
 from qvmrc.rfb.encodings import numbers
 from qvmrc.rfb.encodings.base import MAX_RECT_PAYLOAD, DecodeContext, Decoder
-from qvmrc.rfb.encodings.deferred import Occupancy
 from qvmrc.rfb.encodings.tight_common import (
     decode_png_into,
     rgb24_into,
@@ -73,11 +72,10 @@ class TightDecoder(Decoder):
         self._conv: PixelConverter | None = None
         self._tsize = 3
         self._rgb = True
-        # Gradient rectangles waiting to be undone together (flush): their
-        # differences and places, and which pixels they cover.
+        # Gradient rectangles waiting to be undone together (flush through
+        # the update's deferred-paint queue): their differences and places.
         self._grad: list[tuple[np.ndarray, int, int]] = []
         self._grad_px = 0
-        self._occupied = Occupancy()
 
     def reset(self) -> None:
         self._streams = [None, None, None, None]
@@ -87,7 +85,6 @@ class TightDecoder(Decoder):
     def _drop_gradients(self) -> None:
         self._grad = []
         self._grad_px = 0
-        self._occupied.clear()
 
     def flush(self, ctx: DecodeContext) -> None:
         """Undo the queued gradient rectangles, those of one size in one batch."""
@@ -121,8 +118,6 @@ class TightDecoder(Decoder):
         avail = buf.available()
         if avail == 0:
             return False
-        if self._grad and self._occupied.overlaps(ctx.fb.pixels.shape, x, y, w, h):
-            self.flush(ctx)  # queued gradients lie under this rectangle: paint them first
         cc = buf.peek_u8()
         conv = ctx.conv
         if conv is not self._conv:
@@ -299,11 +294,9 @@ class TightDecoder(Decoder):
             # Queued: QEMU sends a dozen of these per update, undone together at its end.
             self._grad.append((np.frombuffer(data, dtype=np.uint8).reshape(h, w, 3), x, y))
             self._grad_px += w * h
-            self._occupied.mark(x, y, w, h)
-            ctx.pending = self
+            ctx.deferred.claim(self, x, y, w, h)
             if self._grad_px >= _GRADIENT_QUEUE_MAX:
-                ctx.pending = None
-                self.flush(ctx)
+                ctx.deferred.flush(ctx)
             return
         self._gradient_bands(data, x, y, w, h, px)
 
