@@ -19,6 +19,7 @@ import pytest
 pytest.importorskip("PySide6")
 
 from PySide6.QtCore import QCoreApplication  # noqa: E402
+from PySide6.QtGui import QAction  # noqa: E402
 
 from qvmrc import i18n  # noqa: E402
 from qvmrc.i18n import TsTranslator, choose_language, read_ts  # noqa: E402
@@ -240,3 +241,17 @@ def test_switching_back_to_english_restores_the_source_text(qapp, qtbot):
     dlg = SettingsDialog(Settings())
     qtbot.addWidget(dlg)
     assert dlg.windowTitle() == "QVMRC Preferences"
+
+
+def test_with_german_the_console_toolbar_and_scale_choices_are_german(qtbot, german):
+    from qvmrc.settings import Settings
+    from qvmrc.ui.console_tab import ConsoleTab, ConsoleTarget
+    from tests.support.console_fakes import FakeView
+    from tests.support.fake_session import FakeSession
+
+    tab = ConsoleTab(ConsoleTarget(key="k", title="vm", target="ws://127.0.0.1:1/x"), Settings(),
+                     session_factory=FakeSession, view=FakeView())
+    qtbot.addWidget(tab)
+    assert tab.scale_box.itemText(0) == "Einpassen"
+    texts = {a.text() for a in tab.findChildren(QAction)}
+    assert {"Vollbild", "Nur ansehen", "Zwischenablage tippen"} <= texts

@@ -38,7 +38,7 @@ class ConsoleToolbarMixin:
         self.scale_box.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.scale_box.setAccessibleName(QCoreApplication.translate("ConsoleToolbar", "Scale"))
         for label, mode in SCALE_LABELS:
-            self.scale_box.addItem(label, mode)
+            self.scale_box.addItem(QCoreApplication.translate("Zoom", label), mode)
         self.scale_box.setCurrentIndex(max(0, self.scale_box.findData(self.settings.scale_mode)))
         self.scale_box.currentIndexChanged.connect(lambda _: self.set_scale_mode(self.scale_box.currentData()))
         tb.addWidget(self.scale_box)
