@@ -152,6 +152,16 @@ class ReadBuffer:
         self._pos = p + st.size
         return st.unpack_from(self._buf, p)
 
+    def take_at(self, n: int) -> tuple[Chunk, int]:
+        """Consume ``n`` bytes and say where they lie: (chunk, offset), for a parser
+        that unpacks in place (the connection's rectangle headers)."""
+        p = self._pos
+        if p + n > len(self._buf):
+            self._ensure(n)
+            p = self._pos
+        self._pos = p + n
+        return self._buf, p
+
     def peek_u8(self, offset: int = 0) -> int:
         if self._pos + offset >= len(self._buf):
             self._ensure(offset + 1)

@@ -20,7 +20,7 @@ import numpy as np
 from qvmrc.errors import ProtocolError
 from qvmrc.rfb import events as ev
 from qvmrc.rfb import messages
-from qvmrc.rfb.buffer import ReadBuffer
+from qvmrc.rfb.buffer import Chunk, ReadBuffer
 from qvmrc.rfb.encodings import numbers
 from qvmrc.rfb.encodings.base import DecodeContext, Decoder, Rect
 from qvmrc.rfb.encodings.registry import make_decoders
@@ -103,8 +103,11 @@ class UpdateReader:
         self._update_start = start
         self.state = State.UPDATE
 
-    def _accept(self, x: int, y: int, w: int, h: int, enc: int) -> Rect:
-        """A rectangle header, checked: the one place headers are judged."""
+    def _accept(self, data: Chunk, offset: int) -> Rect:
+        """The rectangle header at ``offset`` in ``data``, checked: the one place headers
+        are judged, for the update loop and for decoders that walk into the next header
+        (Hextile runs); one call per header, since a run reads tens of thousands."""
+        x, y, w, h, enc = _RECT.unpack_from(data, offset)
         decoder = self._decoders.get(enc)
         if decoder is None:
             raise ProtocolError(
@@ -116,11 +119,6 @@ class UpdateReader:
                     f"server sent a {numbers.name_of(enc)} rectangle {w}x{h}+{x}+{y} "
                     f"outside the {fb_w}x{fb_h} screen")
         return (x, y, w, h, decoder)
-
-    def _parse_at(self, data: bytes, offset: int) -> Rect:
-        """The header at ``offset`` in ``data`` (for decoders that walk into it)."""
-        x, y, w, h, enc = _RECT.unpack_from(data, offset)
-        return self._accept(x, y, w, h, enc)
 
     def _enter(self, rect: Rect, ctx: DecodeContext) -> None:
         """``rect`` is next: pending deferred work it could disturb is painted first
@@ -145,7 +143,7 @@ class UpdateReader:
                     return True
                 if buf.available() < 12:
                     return False
-                rect = self._accept(*buf.take(_RECT))
+                rect = self._accept(*buf.take_at(12))
                 self._rects_left -= 1
                 if queue.owner is not None:
                     self._enter(rect, ctx)
@@ -154,7 +152,7 @@ class UpdateReader:
             x, y, w, h, decoder = rect
             nxt = None
             run = decoder.decode_run(
-                buf, x, y, w, h, self._rects_left, ctx, self._parse_at) if decoder.runs else None
+                buf, x, y, w, h, self._rects_left, ctx, self._accept) if decoder.runs else None
             if run is not None:
                 # This rectangle and len(done) - 1 following ones, headers included.
                 done, nxt = run
