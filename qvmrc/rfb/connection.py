@@ -117,14 +117,6 @@ class RFBClient(Handshake, UpdateReader, Clipboard):
         self._password_for = State.VNC_CHALLENGE
         self._failure_is_auth = False
         self.name = ""
-        self.version = ""
-        self.minor = 0
-        self.security_type = 0
-        #: The VeNCrypt subtype in use (0 when not VeNCrypt).
-        self.security_subtype = 0
-        self._password_for = State.VNC_CHALLENGE
-        self._failure_is_auth = False
-        self.name = ""
         self.server_pixel_format: PixelFormat | None = None
         self.fb = Framebuffer(0, 0)
         self._colour_map: np.ndarray | None = None
