@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ import pytest
 pytest.importorskip("PySide6")
 pytest.importorskip("qasync")
 
-from tests.support.xvfb import SCREEN, needs_xvfb, shot, wait_for, xdotool, xvfb  # noqa: E402
+from tests.support.xvfb import SCREEN, demo_app, needs_xvfb, shot, wait_for, xdotool, xvfb  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.gui, needs_xvfb]
@@ -27,20 +26,10 @@ pytestmark = [pytest.mark.gui, needs_xvfb]
 def test_the_app_started_with_qvmrc_lang_de_shows_german_windows(tmp_path):
     shots = Path(os.environ.get("QVMRC_SHOT_DIR", tmp_path))
     shots.mkdir(parents=True, exist_ok=True)
-    log_path = tmp_path / "app.log"
     with xvfb() as display:
         env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb", "QVMRC_LANG": "de",
                "QVMRC_CONFIG_DIR": str(tmp_path / "config"), "PYTHONPATH": str(ROOT)}
-        with open(log_path, "wb") as log:
-            app = subprocess.Popen([sys.executable, "-m", "qvmrc", "demo", "-v"], cwd=tmp_path, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
-        try:
-            def connected() -> bool:
-                if app.poll() is not None:
-                    raise AssertionError(f"the app exited with {app.returncode}:\n{log_path.read_text()}")
-                return "connected" in log_path.read_text(errors="replace")
-
-            wait_for(connected, "the demo console to connect")
+        with demo_app(env, tmp_path) as (_app, log_path):
             assert "language: de" in log_path.read_text(errors="replace")
             win = wait_for(lambda: xdotool(display, "search", "--onlyvisible", "--name", "QVMRC$").split(),
                            "the window")[0]
@@ -69,9 +58,3 @@ def test_the_app_started_with_qvmrc_lang_de_shows_german_windows(tmp_path):
             wait_for(settled, "the screen to settle", step=0.5)
             assert (shots / "i18n-de.png").stat().st_size > 10_000
             assert "Traceback" not in log_path.read_text(errors="replace")
-        finally:
-            app.terminate()
-            try:
-                app.wait(15)
-            except subprocess.TimeoutExpired:
-                app.kill()

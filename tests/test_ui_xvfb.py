@@ -9,8 +9,6 @@ must change pixels there. Skips when Xvfb, xdotool or ImageMagick is missing.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +17,7 @@ import pytest
 pytest.importorskip("PySide6")
 pytest.importorskip("qasync")
 
-from tests.support.servers import stop  # noqa: E402
-from tests.support.xvfb import SCREEN, needs_xvfb, shot, wait_for, xdotool  # noqa: E402
+from tests.support.xvfb import SCREEN, demo_app, needs_xvfb, shot, wait_for, xdotool  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.gui, needs_xvfb]
@@ -28,19 +25,9 @@ pytestmark = [pytest.mark.gui, needs_xvfb]
 
 def test_real_window_types_into_the_demo_vm(xserver, tmp_path):
     display = xserver
-    log_path = tmp_path / "app.log"
     env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb",
            "QVMRC_CONFIG_DIR": str(tmp_path / "config"), "PYTHONPATH": str(ROOT)}
-    with open(log_path, "wb") as log:
-        app = subprocess.Popen([sys.executable, "-m", "qvmrc", "demo", "-v"], cwd=tmp_path, env=env,
-                               stdout=log, stderr=subprocess.STDOUT)
-    try:
-        def connected() -> bool:
-            if app.poll() is not None:
-                raise AssertionError(f"the app exited with {app.returncode}:\n{log_path.read_text()}")
-            return "connected" in log_path.read_text(errors="replace")
-
-        wait_for(connected, "the demo console to connect")
+    with demo_app(env, tmp_path) as (app, log_path):
         win = wait_for(lambda: xdotool(display, "search", "--name", "QVMRC").split(), "the window")[0]
         xdotool(display, "windowmove", win, "0", "0")
         xdotool(display, "windowsize", win, str(SCREEN[0]), str(SCREEN[1]))
@@ -76,5 +63,3 @@ def test_real_window_types_into_the_demo_vm(xserver, tmp_path):
         assert xs.min() > wx + 150, "pixels changed in the sidebar, not the console"
         log_text = log_path.read_text(errors="replace")
         assert "Traceback" not in log_text
-    finally:
-        stop(app, timeout=15)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -87,3 +88,23 @@ def windows_named(display: str, name: str) -> list[str]:
                          env={**os.environ, "DISPLAY": display}, capture_output=True, text=True,
                          timeout=30)
     return out.stdout.split()
+
+
+@contextmanager
+def demo_app(env: dict[str, str], cwd: Path, ready: str = "connected") -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
+    """`python -m qvmrc demo -v` as a user starts it, until its log says ``ready``;
+    yields (process, log path) and stops it afterwards. An early exit fails with its log."""
+    log_path = cwd / "app.log"
+    with open(log_path, "wb") as log:
+        app = subprocess.Popen([sys.executable, "-m", "qvmrc", "demo", "-v"], cwd=cwd, env=env,
+                               stdout=log, stderr=subprocess.STDOUT)
+    try:
+        def started() -> bool:
+            if app.poll() is not None:
+                raise AssertionError(f"the app exited with {app.returncode}:\n{log_path.read_text()}")
+            return ready in log_path.read_text(errors="replace")
+
+        wait_for(started, "the demo console to connect")
+        yield app, log_path
+    finally:
+        stop(app, timeout=15)
